@@ -1,0 +1,34 @@
+package dev.promptlab.adapt;
+
+import ai.djl.ndarray.NDArray;
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.model.ModelInput;
+
+import java.util.Map;
+
+/**
+ * A tunable thing attached to a frozen model: it owns its parameters, and transforms a
+ * {@link ModelInput} (prepend embeddings, add key/value prefixes, ...). Each method is one small
+ * class plus a config record, registered in {@link Adapters}.
+ */
+public interface Adapter extends AutoCloseable {
+    /** Method name as on the command line ("soft-prompt"). */
+    String method();
+
+    /** Trainable parameters by their PEFT names (each created with requiresGradient). */
+    Map<String, NDArray> parameters();
+
+    /** Number of positions prepended to the sequence (logits come back for them too). */
+    int virtualTokens();
+
+    /** The input as the model should see it with this adapter applied. */
+    ModelInput apply(ModelInput input, LanguageModel model);
+
+    /** Number of trainable elements. */
+    default long trainableCount() {
+        return parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    @Override
+    void close();
+}

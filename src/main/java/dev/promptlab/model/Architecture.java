@@ -1,0 +1,34 @@
+package dev.promptlab.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.tensor.Rng;
+
+import java.util.Map;
+
+/**
+ * One model family: how its {@code config.json} reads and writes, how fresh weights are
+ * initialised and how a model is built from named weights. Registered in {@link Architectures}.
+ */
+public interface Architecture {
+    /** promptlab name used on the command line ("gpt", "lstm"). */
+    String name();
+
+    /** The {@code model_type} value in {@code config.json} ("gpt2", ...). */
+    String modelType();
+
+    ModelConfig readConfig(JsonNode configJson);
+
+    ObjectNode writeConfig(ModelConfig config);
+
+    /** A model with freshly initialised weights (deterministic in {@code rng}). */
+    LanguageModel init(ModelConfig config, NDManager manager, Rng rng);
+
+    /**
+     * A model over already loaded weights (which move into {@code manager}); fails with a
+     * message naming any missing or mis-shaped tensor.
+     */
+    LanguageModel fromWeights(ModelConfig config, Map<String, NDArray> weights, NDManager manager);
+}

@@ -1,0 +1,30 @@
+package dev.promptlab.model;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The registry of model families, looked up by CLI name or by {@code config.json}'s model_type. */
+public final class Architectures {
+    private static final List<Architecture> ALL = List.of();
+
+    private Architectures() {}
+
+    public static List<Architecture> all() {
+        return ALL;
+    }
+
+    public static Architecture byName(String name) {
+        return ALL.stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown architecture '" + name + "' (known: " + names() + ")"));
+    }
+
+    public static Architecture byModelType(String modelType) {
+        return ALL.stream().filter(a -> a.modelType().equals(modelType)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unsupported model_type '" + modelType + "' (supported: "
+                        + ALL.stream().map(Architecture::modelType).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    private static String names() {
+        return ALL.stream().map(Architecture::name).collect(Collectors.joining(", "));
+    }
+}

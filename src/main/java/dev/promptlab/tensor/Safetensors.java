@@ -1,0 +1,303 @@
+package dev.promptlab.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads and writes the safetensors format (https://github.com/huggingface/safetensors): an
+ * 8-byte little-endian header length, a JSON header mapping each tensor name to its dtype, shape
+ * and byte range, then the raw little-endian data.
+ *
+ * <p>Supported dtypes: F32, F16, BF16, I64, I32. F16 and BF16 tensors are up-cast to F32 when
+ * read (promptlab computes in F32 on CPU); {@link #write} can store F32 arrays as F16/BF16.
+ * Writes are atomic: a temporary file in the same directory is renamed over the target, so a
+ * crash never leaves a half-written checkpoint.
+ */
+public final class Safetensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Safetensors() {}
+
+    /** Storage type of a tensor in a safetensors file. */
+    public enum Dtype {
+        F32(4), F16(2), BF16(2), I64(8), I32(4);
+
+        final int bytes;
+
+        Dtype(int bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    /** Header entry of one tensor. */
+    public record TensorInfo(String name, Dtype dtype, long[] shape, long begin, long end) {}
+
+    /** The parsed header of a file: tensors in file order and the free-form metadata. */
+    public record Header(Map<String, TensorInfo> tensors, Map<String, String> metadata, long dataStart) {}
+
+    /** Reads only the header (cheap; used to validate adapters and checkpoints before loading). */
+    public static Header readHeader(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readHeader(ch, file);
+        }
+    }
+
+    private static Header readHeader(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw new IOException(file + ": not a safetensors file (only " + size + " bytes)");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0, file);
+        long headerLen = lenBuf.flip().getLong();
+        if (headerLen <= 0 || headerLen > 100_000_000L || 8 + headerLen > size) {
+            throw new IOException(file + ": corrupt safetensors header length " + headerLen
+                    + " (file has " + size + " bytes)");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, 8, file);
+        JsonNode root;
+        try {
+            root = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException(file + ": safetensors header is not valid JSON: " + e.getMessage(), e);
+        }
+        long dataStart = 8 + headerLen;
+        long dataLen = size - dataStart;
+        Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("__metadata__")) {
+                e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                continue;
+            }
+            JsonNode t = e.getValue();
+            Dtype dtype;
+            try {
+                dtype = Dtype.valueOf(t.path("dtype").asText());
+            } catch (IllegalArgumentException ex) {
+                throw new IOException(file + ": tensor '" + e.getKey() + "' has unsupported dtype '"
+                        + t.path("dtype").asText() + "' (supported: F32, F16, BF16, I64, I32)");
+            }
+            long[] shape = new long[t.path("shape").size()];
+            long numel = 1;
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = t.path("shape").get(i).asLong();
+                numel *= shape[i];
+            }
+            long begin = t.path("data_offsets").get(0).asLong();
+            long end = t.path("data_offsets").get(1).asLong();
+            if (end - begin != numel * dtype.bytes || end > dataLen || begin < 0) {
+                throw new IOException(file + ": tensor '" + e.getKey() + "' byte range [" + begin + ", " + end
+                        + ") does not fit its shape or the file (data section " + dataLen
+                        + " bytes; truncated file?)");
+            }
+            tensors.put(e.getKey(), new TensorInfo(e.getKey(), dtype, shape, begin, end));
+        }
+        return new Header(tensors, metadata, dataStart);
+    }
+
+    /**
+     * Reads every tensor into {@code manager}. Floating types come back as F32, integers as
+     * INT64/INT32. Large files are memory-mapped rather than copied onto the Java heap.
+     */
+    public static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header header = readHeader(ch, file);
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            for (TensorInfo info : header.tensors().values()) {
+                long len = info.end() - info.begin();
+                ByteBuffer raw = ch.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + info.begin(), len)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                NDArray array = toNDArray(raw, info, manager);
+                array.setName(info.name());
+                out.put(info.name(), array);
+            }
+            return out;
+        }
+    }
+
+    private static NDArray toNDArray(ByteBuffer raw, TensorInfo info, NDManager manager) {
+        Shape shape = new Shape(info.shape());
+        int n = (int) shape.size();
+        switch (info.dtype()) {
+            case F32: {
+                ByteBuffer direct = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
+                direct.asFloatBuffer().put(raw.asFloatBuffer());
+                return manager.create(direct.asFloatBuffer(), shape, DataType.FLOAT32);
+            }
+            case F16: {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) {
+                    f[i] = Half.toFloat(raw.getShort(i * 2));
+                }
+                return manager.create(f, shape);
+            }
+            case BF16: {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) {
+                    f[i] = Float.intBitsToFloat((raw.getShort(i * 2) & 0xFFFF) << 16);
+                }
+                return manager.create(f, shape);
+            }
+            case I64: {
+                long[] v = new long[n];
+                raw.asLongBuffer().get(v);
+                return manager.create(v, shape);
+            }
+            case I32: {
+                int[] v = new int[n];
+                raw.asIntBuffer().get(v);
+                return manager.create(v, shape);
+            }
+            default:
+                throw new IllegalStateException("unreachable");
+        }
+    }
+
+    /** Writes F32 tensors as F32, integer tensors as I64/I32 (atomic; names sorted as HF does). */
+    public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata)
+            throws IOException {
+        write(file, tensors, metadata, Dtype.F32);
+    }
+
+    /**
+     * Writes tensors; floating-point arrays are stored as {@code floatType} (F32, F16 or BF16,
+     * BF16 rounded to nearest even).
+     */
+    public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
+            Dtype floatType) throws IOException {
+        if (floatType != Dtype.F32 && floatType != Dtype.F16 && floatType != Dtype.BF16) {
+            throw new IllegalArgumentException("floatType must be F32, F16 or BF16, got " + floatType);
+        }
+        Map<String, NDArray> sorted = new TreeMap<>(tensors);
+        ObjectNode header = JSON.createObjectNode();
+        ObjectNode meta = header.putObject("__metadata__");
+        meta.put("format", "pt");
+        if (metadata != null) {
+            metadata.forEach(meta::put);
+        }
+        Map<String, byte[]> blobs = new LinkedHashMap<>();
+        long offset = 0;
+        for (Map.Entry<String, NDArray> e : sorted.entrySet()) {
+            NDArray a = e.getValue();
+            Dtype dtype;
+            byte[] bytes;
+            DataType dt = a.getDataType();
+            if (dt == DataType.INT64) {
+                dtype = Dtype.I64;
+                bytes = littleEndian(a.toLongArray());
+            } else if (dt == DataType.INT32) {
+                dtype = Dtype.I32;
+                bytes = littleEndian(a.toIntArray());
+            } else if (dt.isFloating()) {
+                float[] f = a.toType(DataType.FLOAT32, false).toFloatArray();
+                dtype = floatType;
+                bytes = encodeFloats(f, floatType);
+            } else {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "': cannot store dtype " + dt);
+            }
+            ObjectNode t = header.putObject(e.getKey());
+            t.put("dtype", dtype.name());
+            var shapeNode = t.putArray("shape");
+            for (long d : a.getShape().getShape()) {
+                shapeNode.add(d);
+            }
+            var off = t.putArray("data_offsets");
+            off.add(offset);
+            off.add(offset + bytes.length);
+            offset += bytes.length;
+            blobs.put(e.getKey(), bytes);
+        }
+        byte[] headerBytes = JSON.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+        int pad = (8 - headerBytes.length % 8) % 8; // the spec pads the header with spaces to 8 bytes
+        byte[] padded = new byte[headerBytes.length + pad];
+        System.arraycopy(headerBytes, 0, padded, 0, headerBytes.length);
+        for (int i = headerBytes.length; i < padded.length; i++) {
+            padded[i] = ' ';
+        }
+        AtomicFiles.write(file, out -> {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
+            out.write(len.array());
+            out.write(padded);
+            for (byte[] b : blobs.values()) {
+                out.write(b);
+            }
+        });
+    }
+
+    private static byte[] encodeFloats(float[] f, Dtype type) {
+        if (type == Dtype.F32) {
+            ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(f);
+            return b.array();
+        }
+        ByteBuffer b = ByteBuffer.allocate(f.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < f.length; i++) {
+            short s;
+            if (type == Dtype.F16) {
+                s = Half.fromFloat(f[i]);
+            } else {
+                int bits = Float.floatToRawIntBits(f[i]);
+                if (Float.isNaN(f[i])) {
+                    s = (short) 0x7FC0;
+                } else {
+                    int rounding = 0x7FFF + ((bits >>> 16) & 1);
+                    s = (short) ((bits + rounding) >>> 16);
+                }
+            }
+            b.putShort(i * 2, s);
+        }
+        return b.array();
+    }
+
+    private static byte[] littleEndian(long[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(v);
+        return b.array();
+    }
+
+    private static byte[] littleEndian(int[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(v);
+        return b.array();
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new IOException(file + ": unexpected end of file (truncated safetensors?)");
+            }
+            pos += n;
+        }
+    }
+
+    /** Convenience used by tests and tools. */
+    static void writeRaw(Path file, byte[] bytes) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(bytes);
+        }
+    }
+}
