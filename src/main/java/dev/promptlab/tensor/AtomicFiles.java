@@ -3,11 +3,14 @@ package dev.promptlab.tensor;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Atomic file writes: content goes to a temporary file next to the target and is renamed over
@@ -42,5 +45,54 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String text) throws IOException {
         write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Body of a directory write: fills the staging directory. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+        void write(Path staging) throws IOException;
+    }
+
+    /**
+     * Writes a whole directory: {@code body} fills a staging directory beside {@code target},
+     * which then replaces {@code target} by rename. If {@code body} fails, {@code target} is
+     * untouched.
+     */
+    public static void writeDirectory(Path target, DirectoryWriter body) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".");
+        try {
+            body.write(staging);
+            if (Files.exists(absolute)) {
+                Path old = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".old.");
+                Files.delete(old);
+                Files.move(absolute, old);
+                Files.move(staging, absolute);
+                deleteTree(old);
+            } else {
+                Files.move(staging, absolute);
+            }
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    /** Deletes a file or directory tree if it exists. */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,115 @@
+package dev.promptlab.adapt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.tensor.AtomicFiles;
+import dev.promptlab.tensor.Safetensors;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adapter directories in PEFT's layout: {@code adapter_model.safetensors} (PEFT's tensor names)
+ * and {@code adapter_config.json} (PEFT's keys, nothing else, so PEFT loads it unchanged).
+ * promptlab's own facts about the base model (vocabulary size, layers, hidden size) travel in
+ * the safetensors metadata, which PEFT ignores, and let {@link #load} refuse an adapter trained
+ * for another model with a clear message.
+ *
+ * <p>A directory is written next to its final place and renamed into it, so an existing
+ * adapter is replaced whole or not at all.
+ */
+public final class AdapterFile {
+    public static final String WEIGHTS = "adapter_model.safetensors";
+    public static final String CONFIG = "adapter_config.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private AdapterFile() {}
+
+    public static void save(Adapter adapter, LanguageModel model, Path dir, String baseModel) throws IOException {
+        AdapterKind kind = Adapters.of(adapter);
+        ObjectNode config = JSON.createObjectNode();
+        config.put("peft_type", kind.peftType());
+        config.put("task_type", "CAUSAL_LM");
+        config.put("base_model_name_or_path", baseModel);
+        config.put("inference_mode", true);
+        config.putNull("revision");
+        config.putNull("auto_mapping");
+        kind.writeConfig(adapter, model, config);
+
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("promptlab.method", adapter.method());
+        metadata.put("promptlab.vocab_size", Integer.toString(model.vocabSize()));
+        metadata.put("promptlab.hidden_size", Integer.toString(model.hiddenSize()));
+        metadata.put("promptlab.num_layers", Integer.toString(model.numLayers()));
+
+        AtomicFiles.writeDirectory(dir, staging -> {
+            Safetensors.write(staging.resolve(WEIGHTS), kind.weights(adapter), metadata);
+            AtomicFiles.writeString(staging.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
+        });
+    }
+
+    /** Reads an adapter for {@code model}; fails with a message naming the file and the mismatch. */
+    public static Adapter load(Path dir, LanguageModel model) {
+        Path configFile = dir.resolve(CONFIG);
+        Path weightsFile = dir.resolve(WEIGHTS);
+        if (!Files.isDirectory(dir)) {
+            throw new AdapterException(dir + ": no such adapter directory");
+        }
+        if (!Files.isRegularFile(configFile)) {
+            throw new AdapterException(dir + ": no " + CONFIG + " (is this a PEFT adapter directory?)");
+        }
+        if (!Files.isRegularFile(weightsFile)) {
+            throw new AdapterException(dir + ": no " + WEIGHTS);
+        }
+        JsonNode config;
+        try {
+            config = JSON.readTree(configFile.toFile());
+        } catch (IOException e) {
+            throw new AdapterException(configFile + ": not valid JSON: " + e.getMessage(), e);
+        }
+        String peftType = config.path("peft_type").asText("");
+        if (peftType.isEmpty()) {
+            throw new AdapterException(configFile + ": missing field peft_type");
+        }
+        AdapterKind kind = Adapters.byPeftType(peftType, configFile.toString());
+        Safetensors.Header header;
+        try {
+            header = Safetensors.readHeader(weightsFile);
+        } catch (IOException e) {
+            throw new AdapterException(e.getMessage(), e);
+        }
+        checkFingerprint(header.metadata(), "promptlab.vocab_size", model.vocabSize(), "vocabulary size", weightsFile);
+        checkFingerprint(header.metadata(), "promptlab.hidden_size", model.hiddenSize(), "hidden size", weightsFile);
+        checkFingerprint(header.metadata(), "promptlab.num_layers", model.numLayers(), "number of layers", weightsFile);
+        try (NDManager scope = model.manager().newSubManager()) {
+            Map<String, NDArray> weights = Safetensors.read(weightsFile, scope);
+            return kind.read(config, weights, model, weightsFile.toString());
+        } catch (IOException e) {
+            throw new AdapterException(e.getMessage(), e);
+        }
+    }
+
+    private static void checkFingerprint(Map<String, String> metadata, String key, int actual, String what, Path file) {
+        String stored = metadata.get(key);
+        if (stored != null && !stored.equals(Integer.toString(actual))) {
+            throw new AdapterException(file + ": this adapter was trained for a model with " + what + " " + stored
+                    + ", but the model given has " + what + " " + actual);
+        }
+    }
+
+    static int requiredInt(JsonNode config, String field, String file) {
+        JsonNode v = config.get(field);
+        if (v == null || !v.canConvertToInt() || v.asInt() <= 0) {
+            throw new AdapterException(file + ": adapter_config.json needs a positive integer '" + field + "', got " + v);
+        }
+        return v.asInt();
+    }
+}

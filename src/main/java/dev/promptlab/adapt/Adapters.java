@@ -1,0 +1,36 @@
+package dev.promptlab.adapt;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The one place adapter methods are registered (like PEFT's mapping of peft_type to tuner). */
+public final class Adapters {
+    private static final List<AdapterKind> KINDS = List.of(new SoftPromptKind());
+
+    private Adapters() {}
+
+    public static List<AdapterKind> kinds() {
+        return KINDS;
+    }
+
+    public static List<String> methods() {
+        return KINDS.stream().map(AdapterKind::method).collect(Collectors.toList());
+    }
+
+    public static AdapterKind byMethod(String method) {
+        return KINDS.stream().filter(k -> k.method().equals(method)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown method '" + method + "' (available: "
+                        + String.join(", ", methods()) + ")"));
+    }
+
+    public static AdapterKind byPeftType(String peftType, String file) {
+        return KINDS.stream().filter(k -> k.peftType().equals(peftType)).findFirst().orElseThrow(() ->
+                new AdapterException(file + ": peft_type '" + peftType + "' is not supported (supported: "
+                        + KINDS.stream().map(AdapterKind::peftType).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    public static AdapterKind of(Adapter adapter) {
+        return KINDS.stream().filter(k -> k.handles(adapter)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("no file format registered for adapter " + adapter.method()));
+    }
+}

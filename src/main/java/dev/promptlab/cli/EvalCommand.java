@@ -1,0 +1,83 @@
+package dev.promptlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.adapt.Adapter;
+import dev.promptlab.adapt.AdapterFile;
+import dev.promptlab.eval.ClassificationResult;
+import dev.promptlab.eval.GreedyDecoder;
+import dev.promptlab.eval.Metrics;
+import dev.promptlab.eval.VerbalizerClassifier;
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.model.LoadedModel;
+import dev.promptlab.task.Encoder;
+import dev.promptlab.task.Example;
+import dev.promptlab.task.JsonlReader;
+import dev.promptlab.task.Task;
+import dev.promptlab.tensor.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Scores a model (with an optional adapter) on a JSONL dataset and writes the metrics as JSON. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a model (and adapter) on a JSONL dataset: accuracy for labels, exact match for free text.")
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model directory")
+    Path modelDir;
+    @Option(names = "--adapter", description = "adapter directory (RUN/adapter)")
+    Path adapterDir;
+    @Option(names = "--data", required = true, description = "JSONL file of {\"input\": ..., \"output\": ...}")
+    Path dataFile;
+    @Mixin
+    TaskOptions taskOptions;
+    @Option(names = "--max-tokens", defaultValue = "32", description = "generation budget per example (default ${DEFAULT-VALUE})")
+    int maxTokens;
+    @Option(names = "--batch-size", defaultValue = "32", description = "sequences scored at once (default ${DEFAULT-VALUE})")
+    int batchSize;
+    @Option(names = "--json", required = true, description = "where to write the metrics")
+    Path jsonOut;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Example> examples = JsonlReader.read(dataFile);
+        JsonNode runConfig = AdapterRef.runConfig(adapterDir);
+        Task task = taskOptions.task(dataFile.getFileName().toString(), examples, runConfig);
+        try (LoadedModel loaded = LoadedModel.load(modelDir);
+                Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
+            LanguageModel model = loaded.model();
+            Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
+            int virtual = adapter == null ? 0 : adapter.virtualTokens();
+            TuneCommand.encode(examples, encoder, false, virtual, model.config().contextLength(), dataFile);
+            ObjectNode result = TuneCommand.JSON.createObjectNode();
+            result.put("n", examples.size());
+            if (task.isClassification()) {
+                ClassificationResult r = new VerbalizerClassifier(model, adapter, encoder, task.labels(), batchSize)
+                        .evaluate(examples);
+                result.put("accuracy", r.accuracy());
+                result.put("macro_f1", r.macroF1());
+                System.out.printf("n %d, accuracy %.4f, macro-F1 %.4f%n", r.n(), r.accuracy(), r.macroF1());
+            } else {
+                GreedyDecoder decoder = new GreedyDecoder(model, adapter);
+                List<String> predictions = new ArrayList<>();
+                List<String> references = new ArrayList<>();
+                for (Example e : examples) {
+                    int[] ids = decoder.generate(encoder.context(e.input()), maxTokens, loaded.tokenizer().eosId());
+                    predictions.add(loaded.tokenizer().decode(ids));
+                    // the reference goes through the tokenizer too, so lossy tokenizers compare fairly
+                    references.add(loaded.tokenizer().decode(encoder.target(e.output(), false)));
+                }
+                double em = Metrics.exactMatch(predictions, references);
+                result.put("exact_match", em);
+                System.out.printf("n %d, exact match %.4f%n", examples.size(), em);
+            }
+            AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(result) + "\n");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.promptlab.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training loop: batch → forward → loss (output tokens only) → backward → clip → AdamW step
+ * → listeners. Only the given parameters require gradients, so a frozen backbone computes
+ * activation gradients but never weight gradients. Every step's arrays live in a child manager
+ * closed at the end of the step, so memory stays flat over long runs.
+ */
+public final class Trainer {
+    private final TrainConfig config;
+    private final Map<String, NDArray> params;
+    private final Objective objective;
+    private final BatchSource data;
+    private final NDManager manager;
+    private final AdamW optimizer;
+    private final LinearSchedule schedule;
+    private final List<TrainListener> listeners = new ArrayList<>();
+    private int step;
+    private double lastLoss = Double.NaN;
+
+    public Trainer(TrainConfig config, Map<String, NDArray> params, Objective objective, BatchSource data,
+            NDManager parent) {
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException("nothing to train: no parameters");
+        }
+        this.config = config;
+        this.params = params;
+        this.objective = objective;
+        this.data = data;
+        this.manager = parent.newSubManager();
+        this.optimizer = new AdamW(params, config.weightDecay(), manager);
+        this.schedule = new LinearSchedule(config.learningRate(), config.warmupSteps(), config.steps());
+        for (NDArray p : params.values()) {
+            p.setRequiresGradient(true);
+        }
+    }
+
+    public Trainer addListener(TrainListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Runs from the current step (0, or where {@link #restore} left it) to the configured end. */
+    public void run() {
+        listeners.forEach(l -> l.onStart(step, config.steps()));
+        while (step < config.steps()) {
+            long start = System.nanoTime();
+            double lr = schedule.at(step);
+            double loss;
+            double gradNorm;
+            try (NDManager scope = manager.newSubManager()) {
+                Batch batch = data.next(scope);
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray lossArray = objective.loss(batch);
+                    loss = lossArray.getFloat();
+                    if (!Double.isFinite(loss)) {
+                        throw new TrainingDivergedException("loss is " + loss + " at step " + (step + 1)
+                                + "; try a lower learning rate (was " + lr + ")");
+                    }
+                    collector.backward(lossArray);
+                }
+                gradNorm = optimizer.clipGradients(config.gradClip());
+                optimizer.step(lr);
+            }
+            step++;
+            lastLoss = loss;
+            StepInfo info = new StepInfo(step, config.steps(), loss, lr, gradNorm, (System.nanoTime() - start) / 1e9);
+            for (TrainListener l : listeners) {
+                l.onStep(info, this);
+            }
+        }
+        listeners.forEach(l -> l.onEnd(this));
+    }
+
+    public int step() {
+        return step;
+    }
+
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public Map<String, NDArray> parameters() {
+        return params;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    public BatchSource data() {
+        return data;
+    }
+
+    /** Continues from a checkpoint: parameters, optimizer moments, step and data position. */
+    public void restore(Checkpoint.State state) {
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray saved = state.parameters().get(e.getKey());
+            if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
+                throw new IllegalArgumentException("checkpoint parameter '" + e.getKey() + "' is missing or has shape "
+                        + (saved == null ? "none" : saved.getShape()) + ", expected " + e.getValue().getShape());
+            }
+            e.getValue().set(saved.toFloatArray());
+        }
+        optimizer.restore(state.optimizer(), state.step());
+        data.restore(state.dataState());
+        step = state.step();
+    }
+}
