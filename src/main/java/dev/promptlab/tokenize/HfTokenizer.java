@@ -225,11 +225,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         return n;
     }
 
-    /** Resolves one of bos/eos/pad: tokenizer_config.json's token string, else config.json's id, else -1. */
+    /**
+     * Resolves one of bos/eos/pad: tokenizer_config.json's token when it has the key (an explicit
+     * null there means "none", as in transformers), else config.json's id, else -1. A token
+     * string missing from the vocabulary also gives -1.
+     */
     private int specialId(JsonNode tokenizerConfig, String tokenKey, JsonNode config, String idKey) {
-        String content = tokenizerConfig == null ? null : TokenizerJson.tokenContent(tokenizerConfig.get(tokenKey));
-        if (content != null) {
-            return ids.getOrDefault(content, -1);
+        if (tokenizerConfig != null && tokenizerConfig.has(tokenKey)) {
+            String content = TokenizerJson.tokenContent(tokenizerConfig.get(tokenKey));
+            return content == null ? -1 : ids.getOrDefault(content, -1);
         }
         JsonNode id = config == null ? null : config.get(idKey);
         if (id != null && id.isArray()) { // e.g. Llama 3 lists several EOS ids; the first is the primary one
