@@ -35,8 +35,9 @@ import java.util.Objects;
  * {@code config.json} ({@code bos_token_id}, {@code eos_token_id}, {@code pad_token_id}), else
  * -1. {@link #token} and {@link #id} read the vocabulary from the JSON, without native calls.
  *
- * <p>Holds a native handle: {@link #close()} frees it early (a cleaner frees it otherwise).
- * The Rust tokenizer is thread-safe, so one instance may be shared by threads.
+ * <p>Holds a native handle: {@link #close()} frees it early (DJL's finalizer frees it
+ * otherwise). Whether DJL's binding may be called from several threads at once has not been
+ * verified here; promptlab tokenizes on the training thread.
  */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
     /** The files {@link #save} copies when they were present in the source directory. */
@@ -139,10 +140,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             files.add("tokenizer.json");
             try {
                 json = Files.readString(tj, StandardCharsets.UTF_8);
+                root = TokenizerJson.MAPPER.readTree(json);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + tj + ": " + e.getMessage(), e);
             }
-            root = TokenizerJson.read(tj);
         } else if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
             files.add("vocab.json");
             files.add("merges.txt");

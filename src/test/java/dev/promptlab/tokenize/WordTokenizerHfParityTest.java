@@ -50,6 +50,20 @@ class WordTokenizerHfParityTest {
         assertEquals(wt, loaded);
     }
 
+    @Test
+    void tokenizersLoadRoutesOtherWordLevelJsonToHf(@TempDir Path dir) throws java.io.IOException {
+        WordTokenizer.fit(TestTexts.VARIED, 1000, 1).save(dir.resolve("tokenizer.json"));
+        Path file = dir.resolve("tokenizer.json");
+        // Without the Lowercase normalizer the pure-Java pipeline would be wrong, so HF must run it.
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file)
+                .replace("\"normalizer\" : {\n    \"type\" : \"Lowercase\"\n  }", "\"normalizer\" : null"));
+        Tokenizer t = Tokenizers.load(dir);
+        assertInstanceOf(HfTokenizer.class, t);
+        assertEquals(3, t.encode("Hello")[0]); // "Hello" is not lower-cased, so unknown
+        assertEquals(t.id("hello"), t.encode("hello")[0]);
+        ((HfTokenizer) t).close();
+    }
+
     /** The token strings as HF reports them: the vocabulary entry, or {@code <unk>}. */
     private static List<String> tokensOf(WordTokenizer wt, String text) {
         List<String> out = new ArrayList<>();
