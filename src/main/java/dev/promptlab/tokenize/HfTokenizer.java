@@ -1,0 +1,366 @@
+package dev.promptlab.tokenize;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.promptlab.tensor.AtomicFiles;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Any Hugging Face tokenizer, run by the Rust {@code tokenizers} library through DJL's binding
+ * ({@link HuggingFaceTokenizer}; its native library ships inside the DJL jar, so nothing is
+ * downloaded).
+ *
+ * <p>A model directory provides either {@code tokenizer.json}, or GPT-2 style
+ * {@code vocab.json} + {@code merges.txt} (byte-level BPE), from which the equivalent
+ * {@code tokenizer.json} is built in memory. Encoding never adds special tokens and never
+ * truncates or pads. BOS/EOS/PAD come from {@code tokenizer_config.json} ({@code bos_token},
+ * {@code eos_token}, {@code pad_token}, {@code add_bos_token}) when it sets them, else from
+ * {@code config.json} ({@code bos_token_id}, {@code eos_token_id}, {@code pad_token_id}), else
+ * -1. {@link #token} and {@link #id} read the vocabulary from the JSON, without native calls.
+ *
+ * <p>Holds a native handle: {@link #close()} frees it early (DJL's finalizer frees it
+ * otherwise). Whether DJL's binding may be called from several threads at once has not been
+ * verified here; promptlab tokenizes on the training thread.
+ */
+public final class HfTokenizer implements Tokenizer, AutoCloseable {
+    /** The files {@link #save} copies when they were present in the source directory. */
+    private static final List<String> SIDE_FILES = List.of("tokenizer_config.json", "special_tokens_map.json");
+
+    private final HuggingFaceTokenizer hf;
+    private final String[] byId; // id -> token (null for holes)
+    private final Map<String, Integer> ids;
+    private final List<Integer> specialIds;
+    private final int bosId;
+    private final int eosId;
+    private final int padId;
+    private final boolean addsBos;
+    private final Path sourceDir;
+    private final List<String> sourceFiles; // file names in sourceDir that define this tokenizer
+
+    private HfTokenizer(Path dir, List<String> sourceFiles, String tokenizerJson, JsonNode root,
+                        JsonNode tokenizerConfig, JsonNode config) {
+        this.sourceDir = dir;
+        this.sourceFiles = List.copyOf(sourceFiles);
+
+        // Vocabulary: the model's, plus added tokens (which may lie outside it).
+        Map<String, Integer> m = new HashMap<>();
+        JsonNode vocab = root.path("model").path("vocab");
+        if (vocab.isObject()) { // BPE, WordPiece, WordLevel
+            vocab.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asInt()));
+        } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], id = position
+            for (int i = 0; i < vocab.size(); i++) {
+                m.put(vocab.get(i).path(0).asText(), i);
+            }
+        } else {
+            throw new IllegalArgumentException("tokenizer.json in " + dir
+                    + " has no model.vocab (object or array), found " + vocab);
+        }
+        List<Integer> specials = new ArrayList<>();
+        for (JsonNode t : root.path("added_tokens")) {
+            int id = t.path("id").asInt(-1);
+            String content = t.path("content").asText(null);
+            if (id < 0 || content == null) {
+                throw new IllegalArgumentException("tokenizer.json in " + dir + ": bad added_tokens entry " + t);
+            }
+            m.put(content, id);
+            if (t.path("special").asBoolean(false)) {
+                specials.add(id);
+            }
+        }
+        Collections.sort(specials);
+        int size = 0;
+        for (int id : m.values()) {
+            size = Math.max(size, id + 1);
+        }
+        byId = new String[size];
+        m.forEach((tok, id) -> {
+            if (id >= 0) {
+                byId[id] = tok;
+            }
+        });
+        this.ids = m;
+        this.specialIds = List.copyOf(specials);
+
+        this.bosId = specialId(tokenizerConfig, "bos_token", config, "bos_token_id");
+        this.eosId = specialId(tokenizerConfig, "eos_token", config, "eos_token_id");
+        this.padId = specialId(tokenizerConfig, "pad_token", config, "pad_token_id");
+        this.addsBos = tokenizerConfig != null && tokenizerConfig.path("add_bos_token").asBoolean(false);
+
+        // Options: no special tokens added, no truncation, no padding (DJL defaults to truncating
+        // at 512 and padding to the longest, which would silently corrupt long prompts).
+        Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
+        try {
+            this.hf = HuggingFaceTokenizer.newInstance(
+                    new ByteArrayInputStream(tokenizerJson.getBytes(StandardCharsets.UTF_8)), options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the tokenizers library rejected the tokenizer of " + dir
+                    + " (" + String.join(", ", sourceFiles) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads the tokenizer of a model directory: {@code tokenizer.json} if present, else
+     * {@code vocab.json} + {@code merges.txt}.
+     *
+     * @throws IllegalArgumentException naming the directory when neither is there
+     */
+    public static HfTokenizer load(Path modelDir) {
+        Objects.requireNonNull(modelDir, "modelDir");
+        if (!Files.isDirectory(modelDir)) {
+            throw new IllegalArgumentException("tokenizer directory " + modelDir + " does not exist or is not a directory");
+        }
+        JsonNode tokenizerConfig = TokenizerJson.readIfExists(modelDir.resolve("tokenizer_config.json"));
+        JsonNode config = TokenizerJson.readIfExists(modelDir.resolve("config.json"));
+        List<String> files = new ArrayList<>();
+        String json;
+        JsonNode root;
+        Path tj = modelDir.resolve("tokenizer.json");
+        Path vocab = modelDir.resolve("vocab.json");
+        Path merges = modelDir.resolve("merges.txt");
+        if (Files.isRegularFile(tj)) {
+            files.add("tokenizer.json");
+            try {
+                json = Files.readString(tj, StandardCharsets.UTF_8);
+                root = TokenizerJson.MAPPER.readTree(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + tj + ": " + e.getMessage(), e);
+            }
+        } else if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
+            files.add("vocab.json");
+            files.add("merges.txt");
+            root = byteLevelBpeJson(vocab, merges);
+            json = TokenizerJson.toJson(root);
+        } else {
+            throw new IllegalArgumentException("no tokenizer in " + modelDir
+                    + ": expected tokenizer.json, or vocab.json and merges.txt");
+        }
+        for (String f : SIDE_FILES) {
+            if (Files.isRegularFile(modelDir.resolve(f))) {
+                files.add(f);
+            }
+        }
+        return new HfTokenizer(modelDir, files, json, root, tokenizerConfig, config);
+    }
+
+    /**
+     * The {@code tokenizer.json} equivalent to GPT-2's {@code vocab.json} + {@code merges.txt}:
+     * a BPE model over byte-level symbols, ByteLevel pre-tokenizer (no prefix space, GPT-2's
+     * regex), ByteLevel post-processor and decoder, and {@code <|endoftext|>} as a special added
+     * token when the vocabulary has it. This is what {@code transformers}' GPT2TokenizerFast
+     * builds from the same two files.
+     */
+    static ObjectNode byteLevelBpeJson(Path vocabFile, Path mergesFile) {
+        JsonNode vocab = TokenizerJson.read(vocabFile);
+        if (!vocab.isObject()) {
+            throw new IllegalArgumentException(vocabFile + ": expected a JSON object of token -> id");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(mergesFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + mergesFile + ": " + e.getMessage(), e);
+        }
+        ArrayNode merges = TokenizerJson.MAPPER.createArrayNode();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            // Same rule as the Rust library's BPE::read_file: only "#version" lines are comments.
+            if (line.startsWith("#version") || line.isEmpty()) {
+                continue;
+            }
+            String[] parts = line.split(" ");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException(mergesFile + " line " + (i + 1)
+                        + ": expected two symbols separated by one space, found '" + line + "'");
+            }
+            merges.add(line);
+        }
+
+        ArrayNode added = TokenizerJson.MAPPER.createArrayNode();
+        JsonNode eot = vocab.get("<|endoftext|>");
+        if (eot != null) {
+            added.add(TokenizerJson.addedToken(eot.asInt(), "<|endoftext|>", true, true));
+        }
+        ObjectNode root = TokenizerJson.skeleton(added);
+        root.putNull("normalizer");
+        root.set("pre_tokenizer", byteLevel(false, true));
+        root.set("post_processor", byteLevel(true, false));
+        root.set("decoder", byteLevel(true, true));
+        ObjectNode model = root.putObject("model");
+        model.put("type", "BPE");
+        model.putNull("dropout");
+        model.putNull("unk_token");
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", false);
+        model.put("byte_fallback", false);
+        model.set("vocab", vocab);
+        model.set("merges", merges);
+        return root;
+    }
+
+    private static ObjectNode byteLevel(boolean addPrefixSpace, boolean trimOffsets) {
+        ObjectNode n = TokenizerJson.MAPPER.createObjectNode();
+        n.put("type", "ByteLevel");
+        n.put("add_prefix_space", addPrefixSpace);
+        n.put("trim_offsets", trimOffsets);
+        n.put("use_regex", true);
+        return n;
+    }
+
+    /**
+     * Resolves one of bos/eos/pad: tokenizer_config.json's token when it has the key (an explicit
+     * null there means "none", as in transformers), else config.json's id, else -1. A token
+     * string missing from the vocabulary also gives -1.
+     */
+    private int specialId(JsonNode tokenizerConfig, String tokenKey, JsonNode config, String idKey) {
+        if (tokenizerConfig != null && tokenizerConfig.has(tokenKey)) {
+            String content = TokenizerJson.tokenContent(tokenizerConfig.get(tokenKey));
+            return content == null ? -1 : ids.getOrDefault(content, -1);
+        }
+        JsonNode id = config == null ? null : config.get(idKey);
+        if (id != null && id.isArray()) { // e.g. Llama 3 lists several EOS ids; the first is the primary one
+            id = id.size() > 0 ? id.get(0) : null;
+        }
+        return id != null && id.isIntegralNumber() ? id.asInt() : -1;
+    }
+
+    // ------------------------------------------------------------------ Tokenizer
+
+    @Override
+    public int[] encode(String text) {
+        Objects.requireNonNull(text, "text");
+        long[] ids = hf.encode(text, false, false).getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            checkId(ids[i]);
+            l[i] = ids[i];
+        }
+        return hf.decode(l, true);
+    }
+
+    @Override
+    public String token(int id) {
+        checkId(id);
+        if (byId[id] == null) {
+            throw new IllegalArgumentException("token id " + id + " has no vocabulary entry (the vocabulary has a hole there)");
+        }
+        return byId[id];
+    }
+
+    @Override
+    public int id(String token) {
+        return ids.getOrDefault(token, -1);
+    }
+
+    /** One more than the largest id of the model vocabulary and the added tokens. */
+    @Override
+    public int vocabSize() {
+        return byId.length;
+    }
+
+    @Override
+    public int bosId() {
+        return bosId;
+    }
+
+    @Override
+    public int eosId() {
+        return eosId;
+    }
+
+    @Override
+    public int padId() {
+        return padId;
+    }
+
+    @Override
+    public boolean addsBos() {
+        return addsBos;
+    }
+
+    @Override
+    public List<Integer> specialIds() {
+        return specialIds;
+    }
+
+    /** The directory this tokenizer was loaded from. */
+    public Path sourceDir() {
+        return sourceDir;
+    }
+
+    /** Names of the files in {@link #sourceDir()} that define this tokenizer. */
+    public List<String> sourceFiles() {
+        return sourceFiles;
+    }
+
+    /**
+     * Copies this tokenizer's source files into {@code modelDir} (atomically each), so that
+     * {@link #load} there gives the same tokenizer. {@code config.json} is not copied: it belongs
+     * to the model, whose own copy supplies the fallback special ids.
+     */
+    public void save(Path modelDir) {
+        for (String f : sourceFiles) {
+            Path src = sourceDir.resolve(f);
+            Path dst = modelDir.resolve(f);
+            try {
+                if (Files.exists(dst) && Files.isSameFile(src, dst)) {
+                    continue;
+                }
+                byte[] bytes = Files.readAllBytes(src);
+                AtomicFiles.write(dst, out -> out.write(bytes));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + src + " to " + dst + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void checkId(int id) {
+        if (id < 0 || id >= byId.length) {
+            throw new IllegalArgumentException("token id " + id + " out of range [0, " + byId.length + ")");
+        }
+    }
+
+    /** Frees the native tokenizer. */
+    @Override
+    public void close() {
+        hf.close();
+    }
+
+    @Override
+    public String toString() {
+        return "HfTokenizer(" + sourceDir + ", " + sourceFiles + ", vocabSize=" + byId.length + ")";
+    }
+
+    /** For tests: the token strings the Rust library produces (no special tokens added). */
+    List<String> tokens(String text) {
+        return Arrays.asList(hf.encode(text, false, false).getTokens());
+    }
+}
