@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.tensor.Rng;
 
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /**
  * GPT-2 ({@code model_type} "gpt2"): reads and writes Hugging Face's GPT-2 {@code config.json}
@@ -21,7 +21,7 @@ import java.util.Set;
  * are rejected, naming the field.
  */
 public final class GptArchitecture implements Architecture {
-    private static final Set<String> TANH_GELU = Set.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast");
+    private static final List<String> TANH_GELU = List.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast");
 
     @Override
     public String name() {

@@ -96,7 +96,10 @@ public final class Models {
         try {
             return arch.readConfig(configJson(dir));
         } catch (IllegalArgumentException e) {
-            throw new ModelLoadException(dir.resolve(CONFIG), e.getMessage(), e);
+            String msg = String.valueOf(e.getMessage());
+            // The exception names config.json already; drop the architecture's own "config.json: " lead.
+            String prefix = CONFIG + ": ";
+            throw new ModelLoadException(dir.resolve(CONFIG), msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg, e);
         }
     }
 
