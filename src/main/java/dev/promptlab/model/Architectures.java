@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 
 /** The registry of model families, looked up by CLI name or by {@code config.json}'s model_type. */
 public final class Architectures {
-    private static final List<Architecture> ALL = List.of();
+    private static final List<Architecture> ALL = List.of(new GptArchitecture(), new LstmArchitecture());
 
     private Architectures() {}
 
