@@ -15,9 +15,11 @@ import ai.djl.ndarray.NDArray;
  * @param past decoding state from an earlier call, or null
  * @param useCache whether to return a {@link DecodingState} for the next step
  * @param returnHidden whether to return the last layer's hidden states (B, T, C)
+ * @param lowRank LoRA additions by the weight name of the linear layer they modify (e.g.
+ *     "h.0.attn.c_attn.weight"); empty for none. A model applies those of its layers it finds.
  */
 public record ModelInput(NDArray ids, NDArray embeddings, NDArray attentionMask, KvPrefix prefix,
-        DecodingState past, boolean useCache, boolean returnHidden) {
+        DecodingState past, boolean useCache, boolean returnHidden, java.util.Map<String, LowRank> lowRank) {
 
     public ModelInput {
         if ((ids == null) == (embeddings == null)) {
@@ -29,14 +31,15 @@ public record ModelInput(NDArray ids, NDArray embeddings, NDArray attentionMask,
         if (embeddings != null && embeddings.getShape().dimension() != 3) {
             throw new IllegalArgumentException("embeddings must be (B, T, C), got " + embeddings.getShape());
         }
+        lowRank = lowRank == null ? java.util.Map.of() : java.util.Map.copyOf(lowRank);
     }
 
     public static ModelInput ofIds(NDArray ids) {
-        return new ModelInput(ids, null, null, null, null, false, false);
+        return new ModelInput(ids, null, null, null, null, false, false, null);
     }
 
     public static ModelInput ofEmbeddings(NDArray embeddings) {
-        return new ModelInput(null, embeddings, null, null, null, false, false);
+        return new ModelInput(null, embeddings, null, null, null, false, false, null);
     }
 
     public int batchSize() {
@@ -49,30 +52,34 @@ public record ModelInput(NDArray ids, NDArray embeddings, NDArray attentionMask,
     }
 
     public ModelInput withIds(NDArray newIds) {
-        return new ModelInput(newIds, null, attentionMask, prefix, past, useCache, returnHidden);
+        return new ModelInput(newIds, null, attentionMask, prefix, past, useCache, returnHidden, lowRank);
     }
 
     public ModelInput withEmbeddings(NDArray newEmbeddings) {
-        return new ModelInput(null, newEmbeddings, attentionMask, prefix, past, useCache, returnHidden);
+        return new ModelInput(null, newEmbeddings, attentionMask, prefix, past, useCache, returnHidden, lowRank);
     }
 
     public ModelInput withAttentionMask(NDArray mask) {
-        return new ModelInput(ids, embeddings, mask, prefix, past, useCache, returnHidden);
+        return new ModelInput(ids, embeddings, mask, prefix, past, useCache, returnHidden, lowRank);
     }
 
     public ModelInput withPrefix(KvPrefix newPrefix) {
-        return new ModelInput(ids, embeddings, attentionMask, newPrefix, past, useCache, returnHidden);
+        return new ModelInput(ids, embeddings, attentionMask, newPrefix, past, useCache, returnHidden, lowRank);
     }
 
     public ModelInput withPast(DecodingState state) {
-        return new ModelInput(ids, embeddings, attentionMask, prefix, state, useCache, returnHidden);
+        return new ModelInput(ids, embeddings, attentionMask, prefix, state, useCache, returnHidden, lowRank);
     }
 
     public ModelInput withCache(boolean cache) {
-        return new ModelInput(ids, embeddings, attentionMask, prefix, past, cache, returnHidden);
+        return new ModelInput(ids, embeddings, attentionMask, prefix, past, cache, returnHidden, lowRank);
     }
 
     public ModelInput withHidden(boolean hidden) {
-        return new ModelInput(ids, embeddings, attentionMask, prefix, past, useCache, hidden);
+        return new ModelInput(ids, embeddings, attentionMask, prefix, past, useCache, hidden, lowRank);
+    }
+
+    public ModelInput withLowRank(java.util.Map<String, LowRank> additions) {
+        return new ModelInput(ids, embeddings, attentionMask, prefix, past, useCache, returnHidden, additions);
     }
 }
