@@ -126,7 +126,14 @@ final class TuneCommand implements Callable<Integer> {
                 if (!quiet) {
                     trainer.addListener(new ProgressListener("tune"));
                 }
-                trainer.run();
+                try {
+                    trainer.run();
+                } catch (RuntimeException e) {
+                    if (!resume && !Checkpoint.exists(out.resolve("checkpoint"))) {
+                        AtomicFiles.deleteTree(out); // nothing resumable yet: leave no half-written run behind
+                    }
+                    throw e;
+                }
                 AdapterFile.save(prompt, model, out.resolve("adapter"), loaded.dir().toString());
                 ObjectNode result = JSON.createObjectNode();
                 result.put("method", method);
