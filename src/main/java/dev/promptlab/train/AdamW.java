@@ -3,6 +3,8 @@ package dev.promptlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
+import dev.promptlab.tensor.Scopes;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -80,10 +82,12 @@ public final class AdamW implements AutoCloseable {
                 mi.muli(beta1).addi(g.mul(1 - beta1));
                 vi.muli(beta2).addi(g.square().muli(1 - beta2));
                 if (weightDecay > 0) {
-                    p.subi(p.mul(lr * weightDecay));
+                    p.subi(Scopes.into(scope, p.mul(lr * weightDecay)));
                 }
-                NDArray update = mi.div(c1).divi(vi.div(c2).sqrt().addi(eps)).muli(lr);
-                p.subi(update);
+                // results of ops on long-lived arrays land on their managers: move them into the step's scope
+                NDArray mHat = Scopes.into(scope, mi.div(c1)); // same shape as p
+                NDArray vHat = Scopes.into(scope, vi.div(c2)); // same shape as p
+                p.subi(mHat.divi(vHat.sqrt().addi(eps)).muli(lr));
                 g.subi(g); // zero in place: the next backward accumulates from 0
             }
         }

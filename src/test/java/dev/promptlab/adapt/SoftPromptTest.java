@@ -206,6 +206,25 @@ class SoftPromptTest {
         }
     }
 
+    /** Native memory stays flat: no step leaves arrays on the model's, prompt's or optimizer's managers. */
+    @Test
+    void trainingAndScoringLeaveNoArraysBehind() {
+        int[][] w = windows(8, tokenizer.vocabSize());
+        try (SoftPrompt p = prompt(SoftPromptConfig.Init.SAMPLE_VOCAB, null, 4)) {
+            List<Integer> live = new java.util.ArrayList<>();
+            Trainer t = new Trainer(new TrainConfig(12, 4, 0.05, 0, 0.01, 1.0, 0, 1, 0), p.parameters(),
+                    new AdapterObjective(model, p), fixed(w), root);
+            t.addListener((info, tr) -> live.add(root.getManagedArrays().size()));
+            t.run();
+            assertEquals(1, live.stream().distinct().count(), "arrays alive after each step: " + live);
+            int before = root.getManagedArrays().size();
+            logits(p, w);
+            new dev.promptlab.eval.SequenceScorer(model, p, 2, 0).meanNll(List.of(
+                    new dev.promptlab.task.EncodedExample(new int[] {1, 5, 6}, new int[] {7, 8})));
+            assertEquals(before, root.getManagedArrays().size(), "scoring left arrays behind");
+        }
+    }
+
     /** Two identical runs, the second with the collector forced between steps, agree bit for bit. */
     @Test
     void trainingIsDeterministicEvenWhenTheGarbageCollectorRuns() {
