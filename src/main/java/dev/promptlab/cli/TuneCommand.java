@@ -215,16 +215,21 @@ final class TuneCommand implements Callable<Integer> {
         JsonNode before = JSON.readTree(file.toFile());
         for (String field : List.of("template", "labels", "method", "prompt_length", "init", "model_hidden_size",
                 "model_vocab_size")) {
-            if (!before.path(field).equals(now.path(field))) {
+            if (!same(before.path(field), now.path(field))) {
                 throw new IllegalArgumentException("--resume: " + field + " was " + before.path(field) + " in " + file
                         + " but is " + now.path(field) + " now");
             }
         }
         for (String field : List.of("batch_size", "lr", "seed")) {
-            if (!before.path("train_config").path(field).equals(now.path("train_config").path(field))) {
+            if (!same(before.path("train_config").path(field), now.path("train_config").path(field))) {
                 throw new IllegalArgumentException("--resume: train_config." + field + " was "
                         + before.path("train_config").path(field) + " but is " + now.path("train_config").path(field));
             }
         }
+    }
+
+    /** JSON values compared as written: a long read back from a file comes as an int node. */
+    private static boolean same(JsonNode a, JsonNode b) {
+        return a.toString().equals(b.toString());
     }
 }

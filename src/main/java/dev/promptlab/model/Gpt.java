@@ -164,20 +164,8 @@ public final class Gpt implements LanguageModel {
 
     @Override
     public NDArray embed(NDArray ids) {
-        checkIds(ids);
+        Weights.checkIds(ids, config.vocabSize());
         return wte.getNDArrayInternal().embedding(ids, wte, SparseFormat.DENSE).singletonOrThrow(); // (B, T, C)
-    }
-
-    private void checkIds(NDArray ids) {
-        if (ids.getDataType() != DataType.INT64 && ids.getDataType() != DataType.INT32) {
-            throw new IllegalArgumentException("ids must be INT64 or INT32, got " + ids.getDataType());
-        }
-        long[] v = ids.toType(DataType.INT64, false).toLongArray();
-        for (long id : v) {
-            if (id < 0 || id >= config.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " outside vocab_size " + config.vocabSize());
-            }
-        }
     }
 
     @Override

@@ -79,4 +79,32 @@ class CliEndToEndTest {
         assertEquals(8L * 128, info.get("adapter").get("trainable_parameters").asLong());
         assertEquals(4, info.get("model").get("layers").asInt());
     }
+
+    /** The LSTM goes through the same commands; its loss falls under pretraining and tuning. */
+    @Test
+    void lstmThroughTheSameCommands() throws Exception {
+        Path corpus = dir.resolve("corpus.txt");
+        Path train = dir.resolve("train.jsonl");
+        SyntheticText.writeCorpus(corpus, 1000, 5);
+        SyntheticText.writeTask(train, 40, false, 6);
+        String init = dir.resolve("init").toString();
+        String lm = dir.resolve("lm").toString();
+        String run = dir.resolve("run").toString();
+        ok("init-model", "--arch", "lstm", "--layers", "1", "--hidden", "32", "--context", "32", "--corpus",
+                corpus.toString(), "--out", init);
+        ok("pretrain", "--model", init, "--corpus", corpus.toString(), "--steps", "60", "--batch-size", "16", "--quiet",
+                "--out", lm);
+        java.util.List<String> metrics = Files.readAllLines(Path.of(lm, "metrics.jsonl"));
+        double first = JSON.readTree(metrics.get(0)).get("loss").asDouble();
+        double last = JSON.readTree(metrics.get(metrics.size() - 1)).get("loss").asDouble();
+        assertTrue(last < first - 0.5, "pretraining loss falls: " + first + " -> " + last);
+        ok("tune", "--model", lm, "--train", train.toString(), "--prompt-length", "4", "--steps", "20", "--quiet",
+                "--out", run);
+        ok("eval", "--model", lm, "--adapter", run + "/adapter", "--data", train.toString(), "--json",
+                dir.resolve("e.json").toString());
+        assertEquals(80, JSON.readTree(dir.resolve("e.json").toFile()).get("n").asInt());
+        ok("generate", "--model", lm, "--adapter", run + "/adapter", "--text", "the cat", "--max-tokens", "4");
+        CliRunner.Result inspect = ok("inspect", "--model", lm);
+        assertTrue(inspect.out().contains("arch lstm"), inspect.out());
+    }
 }
