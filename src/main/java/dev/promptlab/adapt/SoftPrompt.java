@@ -128,7 +128,7 @@ public final class SoftPrompt implements Adapter {
 
     @Override
     public int virtualTokens() {
-        // During cached decoding the prompt is already in the state; virtual tokens still count once.
+        // P positions of the sequence; during cached decoding they sit in the state from the first call.
         return config.length();
     }
 
