@@ -116,14 +116,21 @@ public final class AdamW implements AutoCloseable {
                 NDArray vi = v.get(e.getKey());
                 mi.muli(beta1).addi(g.mul(1 - beta1));
                 vi.muli(beta2).addi(g.square().muli(1 - beta2));
+                // results of ops on p, mi and vi land in their long-lived managers: move them into the step's scope
                 if (weightDecay > 0) {
-                    p.subi(p.mul(lr * weightDecay));
+                    p.subi(inScope(p.mul(lr * weightDecay), scope));
                 }
-                NDArray update = mi.div(c1).divi(vi.div(c2).sqrt().addi(eps)).muli(lr);
+                NDArray denominator = inScope(vi.div(c2), scope).sqrt().addi(eps);
+                NDArray update = inScope(mi.div(c1), scope).divi(denominator).muli(lr);
                 p.subi(update);
                 g.subi(g); // zero in place: the next backward accumulates from 0
             }
         }
+    }
+
+    private static NDArray inScope(NDArray a, NDManager scope) {
+        a.attach(scope);
+        return a;
     }
 
     public int stepCount() {
