@@ -80,6 +80,22 @@ final class Weights {
         return String.join(", ", quoted) + (names.size() > 8 ? " and " + (names.size() - 8) + " more" : "");
     }
 
+    /**
+     * Detached copies of {@code weights} in {@code manager}, same names and order, none requiring a
+     * gradient (the copy is a new leaf even when an original is being trained).
+     */
+    static Map<String, NDArray> copies(Map<String, NDArray> weights, NDManager manager) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            NDArray detached = e.getValue().stopGradient(); // (same shape) shares storage, no graph
+            NDArray copy = detached.duplicate(); // (same shape) own storage
+            detached.close();
+            copy.attach(manager);
+            out.put(e.getKey(), copy);
+        }
+        return out;
+    }
+
     static NDArray normal(NDManager m, Rng rng, Shape shape, double std) {
         return m.create(rng.gaussians(Math.toIntExact(shape.size()), std), shape); // shape as given
     }

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 
 import dev.promptlab.tensor.Scopes;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,6 +66,41 @@ public final class AdamW implements AutoCloseable {
                 }
             }
             return norm;
+        }
+    }
+
+    /**
+     * Clips each prompt's gradient norm to {@code maxNorm} (0: no clipping) on its own, where
+     * the first axis of every parameter indexes {@code prompts} independent prompts (multi-prompt
+     * batching); returns the largest per-prompt norm before clipping.
+     */
+    public double clipGradientsPerPrompt(double maxNorm, int prompts) {
+        try (NDManager scope = manager.newSubManager()) {
+            List<NDArray> grads = new ArrayList<>();
+            NDArray sumSquares = null; // (K)
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray g = e.getValue().getGradient(); // a new handle on the same storage
+                g.attach(scope);
+                if (g.getShape().dimension() == 0 || g.getShape().get(0) != prompts) {
+                    throw new IllegalArgumentException("parameter '" + e.getKey() + "' has shape " + g.getShape()
+                            + "; per-prompt clipping needs " + prompts + " prompts on its first axis");
+                }
+                grads.add(g);
+                NDArray s = g.square().reshape(prompts, -1).sum(new int[] {1}); // (K)
+                sumSquares = sumSquares == null ? s : sumSquares.add(s); // (K)
+            }
+            NDArray norms = sumSquares.sqrt(); // (K)
+            double largest = norms.max().getFloat();
+            if (maxNorm > 0 && largest > maxNorm) {
+                NDArray scale = norms.add(1e-6f).pow(-1f).mul((float) maxNorm).minimum(1f); // (K): 1 where within bounds
+                for (NDArray g : grads) {
+                    long[] broadcast = new long[g.getShape().dimension()];
+                    java.util.Arrays.fill(broadcast, 1);
+                    broadcast[0] = prompts;
+                    g.muli(scale.reshape(broadcast)); // (K, ...) each prompt scaled by its own factor
+                }
+            }
+            return largest;
         }
     }
 

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The training loop: batch → forward → loss (output tokens only) → backward → clip → AdamW step
@@ -22,7 +23,8 @@ public final class Trainer {
     private final BatchSource data;
     private final NDManager manager;
     private final AdamW optimizer;
-    private final LinearSchedule schedule;
+    private IntToDoubleFunction schedule;
+    private int prompts = 1;
     private final List<TrainListener> listeners = new ArrayList<>();
     private int step;
     private double lastLoss = Double.NaN;
@@ -38,7 +40,7 @@ public final class Trainer {
         this.data = data;
         this.manager = parent.newSubManager();
         this.optimizer = new AdamW(params, config.weightDecay(), manager);
-        this.schedule = new LinearSchedule(config.learningRate(), config.warmupSteps(), config.steps());
+        this.schedule = new LinearSchedule(config.learningRate(), config.warmupSteps(), config.steps())::at;
         for (NDArray p : params.values()) {
             p.setRequiresGradient(true);
         }
@@ -49,12 +51,35 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Replaces the learning-rate schedule (by default linear warmup and decay to zero, from the
+     * config), e.g. with {@code step -> lr} for the constant rate of plain Adam.
+     */
+    public Trainer withSchedule(IntToDoubleFunction learningRateAtStep) {
+        this.schedule = learningRateAtStep;
+        return this;
+    }
+
+    /**
+     * Multi-prompt batching: the first axis of every parameter indexes {@code prompts}
+     * independent prompts, and each prompt's gradient is clipped by its own norm, so K prompts
+     * trained in one batch follow the paths of K separate runs (AdamW is elementwise, so its
+     * state stays independent too; the objective must sum, not average, over prompts).
+     */
+    public Trainer clipPerPrompt(int prompts) {
+        if (prompts < 1) {
+            throw new IllegalArgumentException("prompts must be >= 1, got " + prompts);
+        }
+        this.prompts = prompts;
+        return this;
+    }
+
     /** Runs from the current step (0, or where {@link #restore} left it) to the configured end. */
     public void run() {
         listeners.forEach(l -> l.onStart(step, config.steps()));
         while (step < config.steps()) {
             long start = System.nanoTime();
-            double lr = schedule.at(step);
+            double lr = schedule.applyAsDouble(step);
             double loss;
             double gradNorm;
             try (NDManager scope = manager.newSubManager()) {
@@ -68,7 +93,8 @@ public final class Trainer {
                     }
                     collector.backward(lossArray);
                 }
-                gradNorm = optimizer.clipGradients(config.gradClip());
+                gradNorm = prompts > 1 ? optimizer.clipGradientsPerPrompt(config.gradClip(), prompts)
+                        : optimizer.clipGradients(config.gradClip());
                 optimizer.step(lr);
             }
             step++;

@@ -1,0 +1,268 @@
+package dev.promptlab.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.promptlab.tensor.Rng;
+import dev.promptlab.tensor.Scalars;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Bayesian prompting study's Transformer (Genewein et al. 2025): a dense input embedding
+ * (D → C, with bias), sinusoidal positions, L pre-LayerNorm blocks (causal multi-head
+ * self-attention with separate q, k, v and output projections, then an MLP C → I → C with the
+ * tanh-approximated GELU), a final LayerNorm, and a dense unembedding (C → V, with bias). As in
+ * the authors' code the projections inside the blocks have no biases.
+ *
+ * <p>Weights (layout (in, out), so a layer computes x·W): {@code embedding.weight} (D, C),
+ * {@code embedding.bias} (C), {@code h.{l}.ln_1.*}, {@code h.{l}.attn.q.weight},
+ * {@code h.{l}.attn.k.weight}, {@code h.{l}.attn.v.weight}, {@code h.{l}.attn.out.weight} (C, C),
+ * {@code h.{l}.ln_2.*}, {@code h.{l}.mlp.fc.weight} (C, I), {@code h.{l}.mlp.proj.weight} (I, C),
+ * {@code ln_f.*}, {@code unembedding.weight} (C, V), {@code unembedding.bias} (V).
+ *
+ * <p>{@link ModelInput#lowRank()} additions apply to the four attention projections by weight
+ * name (LoRA). Whole sequences only: no key/value prefix, decoding cache or attention mask (every
+ * row has the same length in the study).
+ */
+public final class CoinTransformer implements InputVectorModel {
+    public static final String ARCH = "coin-transformer";
+    private static final float MASKED = -1e9f;
+
+    private final ModelConfig config;
+    private final int inputSize;
+    private final NDManager manager;
+    private final Map<String, NDArray> params;
+    private final NDArray positions; // (contextLength, C), not a weight
+
+    private CoinTransformer(ModelConfig config, int inputSize, Map<String, NDArray> params, NDManager manager) {
+        this.config = config;
+        this.inputSize = inputSize;
+        this.manager = manager;
+        this.params = params;
+        this.positions = manager.create(sinusoids(config.contextLength(), config.hiddenSize()),
+                new Shape(config.contextLength(), config.hiddenSize())); // (S, C)
+    }
+
+    /**
+     * The study's configuration: width {@code hidden}, {@code layers} blocks of {@code heads}
+     * heads, MLP width {@code inner}, V = 2 outputs, positions up to {@code context}.
+     */
+    public static ModelConfig config(int hidden, int layers, int heads, int inner, int context) {
+        return new ModelConfig(ARCH, 2, context, hidden, layers, heads, inner, 1e-5, -1, -1);
+    }
+
+    /** Every weight name with its shape, in a stable order. */
+    public static Map<String, Shape> expectedShapes(ModelConfig c, int inputSize) {
+        if (c.numHeads() <= 0 || c.innerSize() <= 0) {
+            throw new IllegalArgumentException("coin transformer needs heads > 0 and inner size > 0, got heads "
+                    + c.numHeads() + ", inner size " + c.innerSize());
+        }
+        long d = c.hiddenSize();
+        Map<String, Shape> s = new LinkedHashMap<>();
+        s.put("embedding.weight", new Shape(inputSize, d));
+        s.put("embedding.bias", new Shape(d));
+        for (int l = 0; l < c.numLayers(); l++) {
+            String p = "h." + l + ".";
+            s.put(p + "ln_1.weight", new Shape(d));
+            s.put(p + "ln_1.bias", new Shape(d));
+            for (String proj : List.of("q", "k", "v", "out")) {
+                s.put(p + "attn." + proj + ".weight", new Shape(d, d));
+            }
+            s.put(p + "ln_2.weight", new Shape(d));
+            s.put(p + "ln_2.bias", new Shape(d));
+            s.put(p + "mlp.fc.weight", new Shape(d, c.innerSize()));
+            s.put(p + "mlp.proj.weight", new Shape(c.innerSize(), d));
+        }
+        s.put("ln_f.weight", new Shape(d));
+        s.put("ln_f.bias", new Shape(d));
+        s.put("unembedding.weight", new Shape(d, c.vocabSize()));
+        s.put("unembedding.bias", new Shape(c.vocabSize()));
+        return s;
+    }
+
+    /**
+     * Fresh weights, deterministic in {@code rng}: every dense kernel LeCun-normal (std
+     * 1/sqrt(fan in), Flax's default, which the authors' networks use), biases zero, LayerNorm
+     * gains one. Weights live in a new child manager of {@code manager}.
+     */
+    public static CoinTransformer init(ModelConfig config, int inputSize, NDManager manager, Rng rng) {
+        NDManager own = manager.newSubManager();
+        Map<String, NDArray> w = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : expectedShapes(config, inputSize).entrySet()) {
+            String name = e.getKey();
+            Shape shape = e.getValue();
+            NDArray a;
+            if (name.contains("ln_")) {
+                a = Weights.constant(own, shape, name.endsWith(".weight") ? 1f : 0f);
+            } else if (name.endsWith(".bias")) {
+                a = Weights.constant(own, shape, 0f);
+            } else {
+                a = Weights.normal(own, rng, shape, 1.0 / Math.sqrt(shape.get(0)));
+            }
+            w.put(name, a);
+        }
+        return fromWeights(config, inputSize, w, own);
+    }
+
+    /** A model over given weights, which move into {@code manager}. */
+    public static CoinTransformer fromWeights(ModelConfig config, int inputSize, Map<String, NDArray> weights,
+            NDManager manager) {
+        if (!ARCH.equals(config.arch())) {
+            throw new IllegalArgumentException("config is for '" + config.arch() + "', not " + ARCH);
+        }
+        Map<String, NDArray> taken = Weights.take(ARCH, expectedShapes(config, inputSize), weights, n -> n, n -> false,
+                manager);
+        return new CoinTransformer(config, inputSize, taken, manager);
+    }
+
+    /** Sinusoidal positions as in Vaswani et al.: sin in the first C/2 columns, cos in the rest. */
+    static float[] sinusoids(int positions, int width) {
+        int half = (width + 1) / 2;
+        float[] table = new float[positions * width];
+        for (int pos = 0; pos < positions; pos++) {
+            for (int i = 0; i < half; i++) {
+                double angle = pos * Math.pow(1e4, -2.0 * i / width);
+                table[pos * width + i] = (float) Math.sin(angle);
+                if (half + i < width) {
+                    table[pos * width + half + i] = (float) Math.cos(angle);
+                }
+            }
+        }
+        return table;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public NDArray inputEmbeddings() {
+        return params.get("embedding.weight"); // (D, C): the embedding of symbol i is row i plus the bias
+    }
+
+    @Override
+    public NDArray embed(NDArray ids) {
+        return embedInputs(InputVectorModel.oneHotInputs(ids, inputSize)); // (B, T, C)
+    }
+
+    @Override
+    public NDArray embedInputs(NDArray x) {
+        if (x.getShape().dimension() != 3 || x.getShape().get(2) != inputSize) {
+            throw new IllegalArgumentException("input vectors must be (B, T, " + inputSize + "), got " + x.getShape());
+        }
+        return x.matMul(params.get("embedding.weight")).add(params.get("embedding.bias")); // (B, T, C)
+    }
+
+    @Override
+    public List<String> inputLayerWeights() {
+        return List.of("embedding.weight", "embedding.bias");
+    }
+
+    @Override
+    public List<String> outputLayerWeights() {
+        return List.of("unembedding.weight", "unembedding.bias");
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return params;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public boolean supportsKvPrefix() {
+        return false;
+    }
+
+    @Override
+    public CoinTransformer copy(NDManager parent) {
+        NDManager own = parent.newSubManager();
+        return fromWeights(config, inputSize, Weights.copies(params, own), own);
+    }
+
+    @Override
+    public ModelOutput forward(ModelInput in) {
+        CoinModels.requireWholeSequences(in, ARCH);
+        final int b = in.batchSize();
+        final int t = in.length();
+        final int c = config.hiddenSize();
+        final int nh = config.numHeads();
+        final int d = config.headSize();
+        if (t > config.contextLength()) {
+            throw new IllegalArgumentException(t + " positions exceed the context length " + config.contextLength());
+        }
+        NDArray x = in.ids() != null ? embed(in.ids()) : in.embeddings(); // (B, T, C)
+        if (x.getShape().get(2) != c) {
+            throw new IllegalArgumentException("embeddings must be (B, T, " + c + "), got " + x.getShape());
+        }
+        NDManager tmp = x.getManager();
+        NDArray pos = positions.get(new ai.djl.ndarray.index.NDIndex(":{}", t)); // (T, C) view
+        pos.attach(tmp); // created on the model's manager: move it to the step's, or it outlives the step
+        NDArray h = x.add(pos); // (B, T, C)
+        NDArray mask = causalMask(tmp, t); // (1, 1, T, T)
+        float scale = (float) (1.0 / Math.sqrt(d));
+        Map<String, LowRank> lora = in.lowRank();
+        for (int l = 0; l < config.numLayers(); l++) {
+            String p = "h." + l + ".";
+            NDArray a = layerNorm(h, p + "ln_1"); // (B, T, C)
+            NDArray q = Scalars.mul(heads(linear(a, p + "attn.q.weight", lora), b, t, nh, d), scale); // (B, H, T, D)
+            NDArray k = heads(linear(a, p + "attn.k.weight", lora), b, t, nh, d); // (B, H, T, D)
+            NDArray v = heads(linear(a, p + "attn.v.weight", lora), b, t, nh, d); // (B, H, T, D)
+            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1); // (B, H, T, T)
+            NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, c); // (B, T, C)
+            h = h.add(linear(y, p + "attn.out.weight", lora)); // (B, T, C)
+            NDArray m = layerNorm(h, p + "ln_2"); // (B, T, C)
+            NDArray f = Gpt.geluTanh(m.matMul(params.get(p + "mlp.fc.weight"))); // (B, T, I)
+            h = h.add(f.matMul(params.get(p + "mlp.proj.weight"))); // (B, T, C)
+        }
+        h = layerNorm(h, "ln_f"); // (B, T, C)
+        NDArray logits = h.matMul(params.get("unembedding.weight")).add(params.get("unembedding.bias")); // (B, T, V)
+        return new ModelOutput(logits, null, in.returnHidden() ? h : null);
+    }
+
+    /** x·W plus the LoRA addition registered for this weight name, if any. */
+    private NDArray linear(NDArray x, String weight, Map<String, LowRank> lora) {
+        NDArray y = x.matMul(params.get(weight)); // (..., out)
+        LowRank extra = lora.get(weight);
+        return extra == null ? y : y.add(extra.delta(x)); // (..., out)
+    }
+
+    private NDArray layerNorm(NDArray x, String name) {
+        return x.getNDArrayInternal().layerNorm(x, new Shape(config.hiddenSize()), params.get(name + ".weight"),
+                params.get(name + ".bias"), (float) config.layerNormEps()).singletonOrThrow(); // same shape as x
+    }
+
+    /** (B, T, C) → (B, H, T, D), a view. */
+    private static NDArray heads(NDArray x, int b, int t, int nh, int d) {
+        return x.reshape(b, t, nh, d).transpose(0, 2, 1, 3); // (B, H, T, D)
+    }
+
+    /** 0 where query i may see key j (j <= i), {@link #MASKED} elsewhere. */
+    private static NDArray causalMask(NDManager tmp, int t) {
+        float[] m = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                m[i * t + j] = MASKED;
+            }
+        }
+        return tmp.create(m, new Shape(1, 1, t, t)); // (1, 1, T, T)
+    }
+
+    @Override
+    public String toString() {
+        return "CoinTransformer(" + config + ", input size " + inputSize + ")";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.promptlab.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Line charts with optional bands (e.g. median and 25–75 % range over seeds), rendered to PNG
+ * with XChart, headless.
+ */
+public final class LineChart {
+    /** A qualitative palette that stays readable with many series. */
+    public static final List<Color> PALETTE = List.of(new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+            new Color(0xbcbd22), new Color(0x17becf), new Color(0x000000), new Color(0x393b79), new Color(0x637939),
+            new Color(0xad494a), new Color(0x3182bd));
+
+    private LineChart() {}
+
+    /**
+     * One line, with a band drawn as thin lines when {@code lower}/{@code upper} are given.
+     *
+     * @param dashed draw the line dashed (e.g. reference predictors)
+     */
+    public record Series(String name, double[] x, double[] y, double[] lower, double[] upper, Color color,
+            boolean dashed) {}
+
+    /** Renders the chart; y is shown in [yMin, yMax] (NaN: automatic). */
+    public static byte[] png(String title, String xLabel, String yLabel, List<Series> series, double yMin, double yMax,
+            int width, int height) {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setPlotGridLinesColor(new Color(0xe0e0e0));
+        if (!Double.isNaN(yMin)) {
+            chart.getStyler().setYAxisMin(yMin);
+        }
+        if (!Double.isNaN(yMax)) {
+            chart.getStyler().setYAxisMax(yMax);
+        }
+        BasicStroke thin = new BasicStroke(0.7f);
+        for (Series s : series) {
+            XYSeries line = chart.addSeries(s.name(), s.x(), clip(s.y(), yMin, yMax));
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(s.color());
+            line.setLineStyle(s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
+                    new float[] {6f, 4f}, 0f) : new BasicStroke(2f));
+            if (s.lower() != null && s.upper() != null) {
+                Color faint = new Color(s.color().getRed(), s.color().getGreen(), s.color().getBlue(), 110);
+                for (double[] edge : new double[][] {s.lower(), s.upper()}) {
+                    XYSeries band = chart.addSeries(s.name() + (edge == s.lower() ? " q25" : " q75"), s.x(),
+                            clip(edge, yMin, yMax));
+                    band.setMarker(SeriesMarkers.NONE);
+                    band.setLineColor(faint);
+                    band.setLineStyle(thin);
+                    band.setShowInLegend(false);
+                }
+            }
+        }
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Values beyond the shown range are pinned to its edge, so a line leaving the plot stays visible there. */
+    private static double[] clip(double[] v, double lo, double hi) {
+        double[] out = v.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (!Double.isNaN(hi) && out[i] > hi) {
+                out[i] = hi;
+            }
+            if (!Double.isNaN(lo) && out[i] < lo) {
+                out[i] = lo;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,406 @@
+package dev.promptlab.study;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.promptlab.adapt.Adapter;
+import dev.promptlab.adapt.HardPrefix;
+import dev.promptlab.adapt.InputPrefix;
+import dev.promptlab.adapt.InputPrefixConfig;
+import dev.promptlab.adapt.Lora;
+import dev.promptlab.adapt.LoraConfig;
+import dev.promptlab.adapt.WeightSubset;
+import dev.promptlab.analysis.Bayes;
+import dev.promptlab.analysis.Divergence;
+import dev.promptlab.analysis.HardPrefixSearch;
+import dev.promptlab.eval.CoinPredictor;
+import dev.promptlab.eval.NetworkPredictor;
+import dev.promptlab.eval.Regret;
+import dev.promptlab.model.CoinModels;
+import dev.promptlab.model.InputVectorModel;
+import dev.promptlab.task.builtin.coins.CoinMixture;
+import dev.promptlab.task.builtin.coins.CoinSequences;
+import dev.promptlab.task.builtin.coins.CoinSource;
+import dev.promptlab.task.builtin.coins.RandomCoins;
+import dev.promptlab.task.builtin.coins.SingleCoin;
+import dev.promptlab.tensor.Rng;
+import dev.promptlab.train.CoinBatches;
+import dev.promptlab.train.SummedSequenceLoss;
+import dev.promptlab.train.TrainConfig;
+import dev.promptlab.train.Trainer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The Bayesian prompting study (Genewein et al. 2025): coin networks (LSTM, Transformer), meta-
+ * trained on random coins or untrained, are tuned towards a target inside the pretraining
+ * support (a single coin, P(0) = 0.2) and one outside what conditioning can express (the 50/50
+ * mixture of coins 0.2 and 0.8) by every prefix method and every weight method, and compared by
+ * cumulative regret with the exact Bayes predictors.
+ *
+ * <p>All methods of one target are evaluated on the same evaluation sequences, so differences
+ * between methods carry no evaluation noise of their own. Prefix methods train their R
+ * repetitions as R prompts in one batch (multi-prompt batching with per-prompt clipping);
+ * weight methods train R copies of the network one after another. HardPT, PreBayesPT and the
+ * exact predictors are deterministic and have one repetition.
+ */
+public final class BayesStudy {
+    public static final String SINGLE_COIN = "single-coin";
+    public static final String TWO_COIN_MIXTURE = "two-coin-mixture";
+    /** The prefix goes after the BOS position, so BOS stays first (as in the paper). */
+    static final int AFTER_BOS = 1;
+    /**
+     * Rows per evaluation forward pass. Small on purpose: tensors of a few MB are reused by the
+     * allocator, large ones are page-faulted afresh on every call, which costs more than the
+     * arithmetic on this kind of machine.
+     */
+    static final int EVAL_CHUNK = 16;
+
+    private final BayesStudyConfig config;
+    private final CoinSource prior = RandomCoins.uniform();
+
+    public BayesStudy(BayesStudyConfig config) {
+        this.config = config;
+    }
+
+    public BayesStudyConfig config() {
+        return config;
+    }
+
+    /** The two targets by their result names: coin(0.2) and 0.5·coin(0.2) + 0.5·coin(0.8). */
+    public static Map<String, CoinSource> targets() {
+        Map<String, CoinSource> t = new LinkedHashMap<>();
+        t.put(SINGLE_COIN, new SingleCoin(0.2));
+        t.put(TWO_COIN_MIXTURE, CoinMixture.even(0.2, 0.8));
+        return Collections.unmodifiableMap(t);
+    }
+
+    /** What a run produced. */
+    public record Outcome(List<BayesResult> results, List<PretrainingReport> pretraining, double seconds) {}
+
+    /**
+     * How Bayesian a meta-trained network became: mean KL(PreBayes ‖ network) per symbol on fresh
+     * pretraining sequences, before and after meta-training.
+     */
+    public record PretrainingReport(String network, int steps, double finalLoss, double klBefore, double klAfter,
+            double seconds) {}
+
+    /** Runs the whole study; one line per finished cell goes to {@code log}. */
+    public Outcome run(Consumer<String> log) {
+        long start = System.nanoTime();
+        List<BayesResult> results = new ArrayList<>();
+        List<PretrainingReport> pretraining = new ArrayList<>();
+        Map<String, CoinSequences> evalSets = new LinkedHashMap<>();
+        Map<String, CoinSequences> scoringSets = new LinkedHashMap<>();
+        Map<String, List<BayesResult>> exact = new LinkedHashMap<>();
+        for (Map.Entry<String, CoinSource> t : targets().entrySet()) {
+            evalSets.put(t.getKey(), t.getValue().sample(config.evalSequences(), config.evalLength(),
+                    new Rng(seed("eval/" + t.getKey()))));
+            scoringSets.put(t.getKey(), t.getValue().sample(config.hardPrefixSequences(), config.tuneLength(),
+                    new Rng(seed("hard-prefix/" + t.getKey()))));
+        }
+        try (NDManager root = NDManager.newBaseManager()) {
+            for (String net : config.networks()) {
+                try (InputVectorModel init = CoinModels.init(net, config.hidden(), config.heads(), config.inner(),
+                        contextLength(), root, new Rng(seed("init/" + net)))) {
+                    for (boolean pretrained : variants()) {
+                        InputVectorModel model = init;
+                        if (pretrained) {
+                            long t0 = System.nanoTime();
+                            double[] finalLoss = new double[1];
+                            model = pretrain(init, config, root, seed("pretrain/" + net), finalLoss, log, net);
+                            CoinSequences fresh = prior.sample(256, config.pretrainLength(), new Rng(seed("kl/" + net)));
+                            PretrainingReport report = new PretrainingReport(net, config.pretrainSteps(), finalLoss[0],
+                                    klToPreBayes(init, fresh), klToPreBayes(model, fresh), (System.nanoTime() - t0) / 1e9);
+                            pretraining.add(report);
+                            log.accept(String.format("%s meta-trained in %.0f s: loss %.4f, KL to the Beta-Bernoulli"
+                                    + " predictor %.4f nats/symbol (%.4f untrained)", net, report.seconds(),
+                                    report.finalLoss(), report.klAfter(), report.klBefore()));
+                        }
+                        try {
+                            for (Map.Entry<String, CoinSource> t : targets().entrySet()) {
+                                Cell cell = new Cell(net, pretrained, t.getKey(), t.getValue(), evalSets.get(t.getKey()),
+                                        scoringSets.get(t.getKey()), model, root, log);
+                                results.addAll(cell.networkMethods());
+                                List<BayesResult> exactRows = exact.computeIfAbsent(t.getKey(), k -> cell.exactMethods());
+                                for (BayesResult e : exactRows) {
+                                    results.add(new BayesResult(net, pretrained, e.target(), e.method(), e.curves(),
+                                            e.prefix(), e.seconds()));
+                                }
+                            }
+                        } finally {
+                            if (model != init) {
+                                model.close();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Outcome(results, pretraining, (System.nanoTime() - start) / 1e9);
+    }
+
+    private List<Boolean> variants() {
+        List<Boolean> v = new ArrayList<>();
+        if (config.pretrained()) {
+            v.add(true);
+        }
+        if (config.untrained()) {
+            v.add(false);
+        }
+        return v;
+    }
+
+    /** Positions a network must handle: BOS + prefix + the longest sequence. */
+    private int contextLength() {
+        return 1 + config.prefixLength() + Math.max(config.evalLength(), Math.max(config.tuneLength(), config.pretrainLength()));
+    }
+
+    /** A seed for one purpose, stable whatever else the study does. */
+    long seed(String purpose) {
+        return new Rng(config.seed() * 0x9E3779B97F4A7C15L + purpose.hashCode()).nextLong();
+    }
+
+    /**
+     * Meta-trains a copy of {@code init} on random coins (Beta(1, 1)) with fresh sequences every
+     * step, Adam at a constant rate and gradient clipping, as the paper does; returns a copy of
+     * the result whose weights need no gradient (so later prefix tuning computes none for them).
+     *
+     * @param finalLoss receives the last step's loss (mean summed NLL per sequence) in [0]
+     */
+    public static InputVectorModel pretrain(InputVectorModel init, BayesStudyConfig config, NDManager root, long seed,
+            double[] finalLoss, Consumer<String> log, String name) {
+        // the trainer's optimizer state lives in runScope, freed when meta-training ends
+        try (InputVectorModel training = init.copy(root); NDManager runScope = root.newSubManager()) {
+            TrainConfig tc = new TrainConfig(config.pretrainSteps(), config.pretrainBatch(), config.pretrainLr(), 0, 0,
+                    config.clip(), seed, config.pretrainSteps(), 0);
+            Trainer trainer = new Trainer(tc, training.parameters(), new SummedSequenceLoss(training, null, 1),
+                    new CoinBatches(RandomCoins.uniform(), config.pretrainBatch(), 1, config.pretrainLength(), seed), runScope)
+                    .withSchedule(step -> config.pretrainLr());
+            int every = Math.max(1, config.pretrainSteps() / 4);
+            trainer.addListener((info, t) -> {
+                if (info.step() % every == 0 && info.step() < info.totalSteps()) {
+                    log.accept(String.format("%s meta-training: step %d/%d, loss %.4f", name, info.step(),
+                            info.totalSteps(), info.loss()));
+                }
+            });
+            trainer.run();
+            finalLoss[0] = trainer.lastLoss() / config.pretrainLength();
+            return training.copy(root);
+        }
+    }
+
+    /** Mean KL(PreBayes ‖ network) per symbol on {@code sequences}. */
+    public static double klToPreBayes(InputVectorModel network, CoinSequences sequences) {
+        return Divergence.meanKl(Bayes.betaBernoulli(1, 1).predict(sequences),
+                new NetworkPredictor(network, null, EVAL_CHUNK).predict(sequences));
+    }
+
+    /** One network variant on one target: every method. */
+    final class Cell {
+        private final String net;
+        private final boolean pretrained;
+        private final String targetName;
+        private final CoinSource target;
+        private final CoinSequences eval;
+        private final CoinSequences scoring;
+        private final InputVectorModel model;
+        private final NDManager root;
+        private final Consumer<String> log;
+        private final String key;
+        private final int reps = config.reps();
+
+        Cell(String net, boolean pretrained, String targetName, CoinSource target, CoinSequences eval,
+                CoinSequences scoring, InputVectorModel model, NDManager root, Consumer<String> log) {
+            this.net = net;
+            this.pretrained = pretrained;
+            this.targetName = targetName;
+            this.target = target;
+            this.eval = eval;
+            this.scoring = scoring;
+            this.model = model;
+            this.root = root;
+            this.log = log;
+            this.key = net + "/" + (pretrained ? "pretrained" : "untrained") + "/" + targetName;
+        }
+
+        List<BayesResult> networkMethods() {
+            List<BayesResult> out = new ArrayList<>();
+            int[][] randomTokens = randomPrefixes();
+            out.add(timed(BayesMethod.NO_TUNING, () -> new Curves(new double[][] {regret(model, null)}, null)));
+            out.add(timed(BayesMethod.RANDOM_PF, () -> {
+                double[][] c = new double[reps][];
+                for (int r = 0; r < reps; r++) {
+                    c[r] = regret(model, HardPrefix.of(randomTokens[r], AFTER_BOS));
+                }
+                return new Curves(c, null);
+            }));
+            out.add(timed(BayesMethod.HARD_PT, () -> {
+                HardPrefixSearch.Result best = HardPrefixSearch.search(config.prefixLength(),
+                        p -> new NetworkPredictor(model, HardPrefix.of(p, AFTER_BOS), EVAL_CHUNK), scoring);
+                return new Curves(new double[][] {regret(model, HardPrefix.of(best.best(), AFTER_BOS))}, text(best.best()));
+            }));
+            out.add(timed(BayesMethod.SIMPLEX_PT, () -> tunePrefix(InputPrefix.Space.SIMPLEX, randomTokens)));
+            out.add(timed(BayesMethod.REAL_PT, () -> tunePrefix(InputPrefix.Space.REAL, randomTokens)));
+            out.add(timed(BayesMethod.SOFT_PT, () -> tunePrefix(InputPrefix.Space.EMBEDDING, randomTokens)));
+            out.add(timed(BayesMethod.FULL_WT, () -> tuneWeights(BayesMethod.FULL_WT)));
+            if (model.config().numHeads() > 0) { // LoRA adapts attention projections: transformer only, as in the paper
+                out.add(timed(BayesMethod.LORA_WT, () -> tuneWeights(BayesMethod.LORA_WT)));
+            }
+            out.add(timed(BayesMethod.EMBED_WT, () -> tuneWeights(BayesMethod.EMBED_WT)));
+            out.add(timed(BayesMethod.UNEMBED_WT, () -> tuneWeights(BayesMethod.UNEMBED_WT)));
+            out.add(timed(BayesMethod.UN_EMBED_WT, () -> tuneWeights(BayesMethod.UN_EMBED_WT)));
+            return out;
+        }
+
+        List<BayesResult> exactMethods() {
+            List<BayesResult> out = new ArrayList<>();
+            CoinPredictor preBayes = Bayes.optimalFor(prior);
+            out.add(timed(BayesMethod.TARGET_BAYES,
+                    () -> new Curves(new double[][] {Regret.meanCumulative(Bayes.optimalFor(target), eval)}, null)));
+            out.add(timed(BayesMethod.PRE_BAYES, () -> new Curves(new double[][] {Regret.meanCumulative(preBayes, eval)}, null)));
+            out.add(timed(BayesMethod.PRE_BAYES_PT, () -> {
+                HardPrefixSearch.Result best = HardPrefixSearch.search(config.prefixLength(),
+                        p -> Bayes.withPrefix(preBayes, p), scoring);
+                return new Curves(new double[][] {Regret.meanCumulative(Bayes.withPrefix(preBayes, best.best()), eval)},
+                        text(best.best()));
+            }));
+            return out;
+        }
+
+        /** R random token strings: RandomPF, and the starting points of RealPT and SimplexPT. */
+        private int[][] randomPrefixes() {
+            Rng rng = new Rng(seed(key + "/random-prefix"));
+            int[][] tokens = new int[reps][config.prefixLength()];
+            for (int[] row : tokens) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = rng.nextInt(2);
+                }
+            }
+            return tokens;
+        }
+
+        /** The R prompts of one prefix method, trained together as R prompts of one batch. */
+        private Curves tunePrefix(InputPrefix.Space space, int[][] startTokens) {
+            InputPrefixConfig pc = new InputPrefixConfig(config.prefixLength(), space, reps, AFTER_BOS);
+            InputPrefix prefix;
+            if (space == InputPrefix.Space.EMBEDDING) {
+                prefix = InputPrefix.create(pc, model, new Rng(seed(key + "/" + space + "/init")));
+            } else {
+                try (NDManager scope = root.newSubManager()) {
+                    float[] oneHot = new float[reps * config.prefixLength() * 2];
+                    for (int r = 0; r < reps; r++) {
+                        for (int j = 0; j < config.prefixLength(); j++) {
+                            oneHot[(r * config.prefixLength() + j) * 2 + startTokens[r][j]] = 1;
+                        }
+                    }
+                    NDArray values = scope.create(oneHot, new Shape(reps, config.prefixLength(), 2)); // (K, P, 2)
+                    prefix = InputPrefix.of(pc, values, model);
+                }
+            }
+            try (prefix; NDManager runScope = root.newSubManager()) {
+                long seed = seed(key + "/" + space + "/data");
+                TrainConfig tc = new TrainConfig(config.tuneSteps(), config.tuneBatch() * reps, config.prefixLr(), 0, 0,
+                        config.clip(), seed, config.tuneSteps(), 0);
+                new Trainer(tc, prefix.parameters(), new SummedSequenceLoss(model, prefix, reps),
+                        new CoinBatches(target, config.tuneBatch(), reps, config.tuneLength(), seed), runScope)
+                        .withSchedule(step -> config.prefixLr()).clipPerPrompt(reps).run();
+                double[][] curves = new double[reps][];
+                for (int k = 0; k < reps; k++) {
+                    try (InputPrefix one = prefix.prompt(k, model)) {
+                        curves[k] = regret(model, one);
+                    }
+                }
+                return new Curves(curves, null);
+            }
+        }
+
+        /** R weight-tuning runs, each on its own copy of the network. */
+        private Curves tuneWeights(BayesMethod method) {
+            double[][] curves = new double[reps][];
+            for (int r = 0; r < reps; r++) {
+                try (InputVectorModel copy = model.copy(root); NDManager runScope = root.newSubManager()) {
+                    Adapter adapter = weightAdapter(method, copy, r);
+                    try {
+                        long seed = seed(key + "/" + method + "/" + r);
+                        TrainConfig tc = new TrainConfig(config.tuneSteps(), config.tuneBatch(), config.weightLr(), 0, 0,
+                                config.clip(), seed, config.tuneSteps(), 0);
+                        new Trainer(tc, adapter.parameters(), new SummedSequenceLoss(copy, adapter, 1),
+                                new CoinBatches(target, config.tuneBatch(), 1, config.tuneLength(), seed), runScope)
+                                .withSchedule(step -> config.weightLr()).run();
+                        curves[r] = regret(copy, adapter);
+                    } finally {
+                        adapter.close();
+                    }
+                }
+            }
+            return new Curves(curves, null);
+        }
+
+        private Adapter weightAdapter(BayesMethod method, InputVectorModel copy, int r) {
+            switch (method) {
+                case FULL_WT:
+                    return WeightSubset.of(copy, WeightSubset.Part.ALL);
+                case EMBED_WT:
+                    return WeightSubset.of(copy, WeightSubset.Part.EMBEDDING);
+                case UNEMBED_WT:
+                    return WeightSubset.of(copy, WeightSubset.Part.UNEMBEDDING);
+                case UN_EMBED_WT:
+                    return WeightSubset.of(copy, WeightSubset.Part.EMBEDDING_AND_UNEMBEDDING);
+                case LORA_WT:
+                    return Lora.create(LoraConfig.attention(config.loraRank()), copy, new Rng(seed(key + "/lora/" + r)));
+                default:
+                    throw new IllegalArgumentException(method + " is not a weight-tuning method");
+            }
+        }
+
+        private double[] regret(InputVectorModel network, Adapter adapter) {
+            return Regret.meanCumulative(new NetworkPredictor(network, adapter, EVAL_CHUNK), eval);
+        }
+
+        private BayesResult timed(BayesMethod method, java.util.function.Supplier<Curves> body) {
+            long t0 = System.nanoTime();
+            Curves c = body.get();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            BayesResult r = new BayesResult(net, pretrained, targetName, method, c.curves(), c.prefix(), seconds);
+            StringBuilder line = new StringBuilder(String.format("%-23s %-16s %-11s", r.variant(), targetName,
+                    method.label()));
+            for (int n : checkpoints(config)) {
+                line.append(String.format(" R(%d) %7.3f [%.3f, %.3f]", n, r.medianAt(n), r.regretAt(n, 0.25),
+                        r.regretAt(n, 0.75)));
+            }
+            line.append(c.prefix() == null ? "" : " prefix " + c.prefix()).append(String.format("  (%.1f s)", seconds));
+            log.accept(line.toString());
+            return r;
+        }
+    }
+
+    private record Curves(double[][] curves, String prefix) {}
+
+    /** The tabulated positions n (50, 100, 200) that the evaluation length reaches, else the last position. */
+    public static List<Integer> checkpoints(BayesStudyConfig config) {
+        List<Integer> n = new ArrayList<>();
+        for (int c : BayesStudyConfig.CHECKPOINTS) {
+            if (c <= config.evalLength()) {
+                n.add(c);
+            }
+        }
+        if (n.isEmpty()) {
+            n.add(config.evalLength());
+        }
+        return n;
+    }
+
+    private static String text(int[] tokens) {
+        StringBuilder s = new StringBuilder();
+        for (int x : tokens) {
+            s.append(x);
+        }
+        return s.toString();
+    }
+}
