@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.Architectures;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.LoadedModel;
+import dev.promptlab.task.builtin.wordnet.BuiltinTask;
+import dev.promptlab.task.builtin.wordnet.BuiltinTasks;
+import dev.promptlab.task.builtin.wordnet.Split;
 import dev.promptlab.model.ModelConfig;
 import dev.promptlab.tensor.AtomicFiles;
 import dev.promptlab.tensor.Rng;
@@ -51,7 +54,7 @@ public final class BuiltinPretraining {
         }
         long t0 = System.nanoTime();
         PretrainCorpus corpus = PretrainCorpus.build(recipe);
-        WordTokenizer tokenizer = WordTokenizer.fit(corpus.vocabularyText(), recipe.vocabSize(), 2);
+        WordTokenizer tokenizer = tokenizer(corpus, recipe.vocabSize());
         int[] train = tokenStream(corpus.documents(), tokenizer);
         int[] heldOut = tokenStream(corpus.heldOut().subList(0, Math.min(HELD_OUT_DOCUMENTS, corpus.heldOut().size())),
                 tokenizer);
@@ -108,6 +111,35 @@ public final class BuiltinPretraining {
             AtomicFiles.deleteTree(out); // never leave a half-trained model that looks complete
             throw e;
         }
+    }
+
+    /**
+     * The word vocabulary: first every word of the built-in tasks' label words and generation
+     * answers (all splits: a vocabulary entry is not an example, and without it a held-out answer
+     * could never even be written), then WordNet's gloss words by frequency, up to the bound.
+     */
+    static WordTokenizer tokenizer(PretrainCorpus corpus, int vocabSize) {
+        WordTokenizer byFrequency = WordTokenizer.fit(corpus.vocabularyText(), vocabSize, 2);
+        java.util.LinkedHashSet<String> words = new java.util.LinkedHashSet<>();
+        for (String name : BuiltinTasks.names()) {
+            BuiltinTask task = BuiltinTasks.get(name);
+            task.spec().labels().forEach(l -> words.addAll(byFrequency.split(l)));
+            if (task.spec().labels().isEmpty() && !task.spec().metric().equals("bleu")) {
+                for (Split s : Split.values()) {
+                    task.items(s).forEach(i -> words.addAll(byFrequency.split(i.example().output())));
+                }
+            }
+        }
+        words.removeAll(WordTokenizer.SPECIALS);
+        for (String w : byFrequency.vocabulary()) {
+            if (words.size() >= vocabSize - WordTokenizer.SPECIALS.size()) {
+                break;
+            }
+            if (!WordTokenizer.SPECIALS.contains(w)) {
+                words.add(w);
+            }
+        }
+        return WordTokenizer.ofWords(new ArrayList<>(words));
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

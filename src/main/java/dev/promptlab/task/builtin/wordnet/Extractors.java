@@ -17,6 +17,12 @@ import java.util.regex.Pattern;
  */
 final class Extractors {
     static final int MAX_DEFINITION_WORDS = 25;
+    /**
+     * Fewest occurrences in WordNet's gloss text of the word a generation task asks about (and,
+     * for name and hypernym, answers with): rarer words would be out of a bounded word-level
+     * vocabulary (~16k words), so no word-level model could read them.
+     */
+    static final int MIN_WORD_COUNT = 10;
     private static final Pattern PLAIN_WORD = Pattern.compile("[a-z]+");
 
     private Extractors() {}
@@ -122,8 +128,7 @@ final class Extractors {
     static List<Item> define(WordNet wn) {
         List<Item> out = new ArrayList<>();
         for (Synset s : wn.synsets()) {
-            if (s.pos().equals("noun") && usable(s) && PLAIN_WORD.matcher(s.head()).matches()
-                    && wn.firstSense("noun", s.head()) == s) {
+            if (s.pos().equals("noun") && usable(s) && common(wn, s.head()) && wn.firstSense("noun", s.head()) == s) {
                 out.add(Item.of(s.head(), s.head(), s.definition()));
             }
         }
@@ -137,7 +142,7 @@ final class Extractors {
     static List<Item> name(WordNet wn) {
         List<Item> out = new ArrayList<>();
         for (Synset s : wn.synsets()) {
-            if (s.pos().equals("noun") && s.lemmas().size() == 1 && usable(s) && PLAIN_WORD.matcher(s.head()).matches()
+            if (s.pos().equals("noun") && s.lemmas().size() == 1 && usable(s) && common(wn, s.head())
                     && wn.firstSense("noun", s.head()) == s) {
                 out.add(Item.of(s.head(), s.definition(), s.head()));
             }
@@ -149,12 +154,12 @@ final class Extractors {
     static List<Item> hypernym(WordNet wn) {
         List<Item> out = new ArrayList<>();
         for (Synset s : wn.synsets()) {
-            if (!s.pos().equals("noun") || s.hypernyms().isEmpty() || !PLAIN_WORD.matcher(s.head()).matches()
+            if (!s.pos().equals("noun") || s.hypernyms().isEmpty() || !common(wn, s.head())
                     || wn.firstSense("noun", s.head()) != s) {
                 continue;
             }
             Synset parent = wn.synset(s.hypernyms().get(0));
-            if (parent != null && PLAIN_WORD.matcher(parent.head()).matches()) {
+            if (parent != null && common(wn, parent.head())) {
                 out.add(Item.of(s.head(), s.head(), parent.head()));
             }
         }
@@ -175,8 +180,7 @@ final class Extractors {
             }
             for (String lemma : s.lemmas()) {
                 List<String> opposite = s.antonyms().get(lemma);
-                if (opposite == null || !PLAIN_WORD.matcher(lemma).matches()
-                        || !PLAIN_WORD.matcher(opposite.get(0)).matches()) {
+                if (opposite == null || !common(wn, lemma) || !PLAIN_WORD.matcher(opposite.get(0)).matches()) {
                     continue;
                 }
                 String a = lemma.compareTo(opposite.get(0)) < 0 ? lemma : opposite.get(0);
@@ -198,12 +202,16 @@ final class Extractors {
         List<Item> out = new ArrayList<>();
         new java.util.TreeMap<>(wn.irregularPlurals()).forEach((singular, plurals) -> {
             String plural = plurals.get(0);
-            if (PLAIN_WORD.matcher(singular).matches() && PLAIN_WORD.matcher(plural).matches()
-                    && !plural.equals(singular)) {
+            if (common(wn, singular) && PLAIN_WORD.matcher(plural).matches() && !plural.equals(singular)) {
                 out.add(Item.of(singular, singular, plural));
             }
         });
         return out;
+    }
+
+    /** A plain lower-case word seen at least {@value #MIN_WORD_COUNT} times in the glosses. */
+    private static boolean common(WordNet wn, String word) {
+        return PLAIN_WORD.matcher(word).matches() && wn.wordCount(word) >= MIN_WORD_COUNT;
     }
 
     /** Not a proper noun, a definition that is short enough and not empty. */

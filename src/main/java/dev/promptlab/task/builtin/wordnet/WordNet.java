@@ -29,6 +29,7 @@ public final class WordNet {
     private final Map<String, Synset> byKey;
     private final Map<String, String> firstSense; // "pos:lemma" -> synset key
     private final Map<String, List<String>> irregularPlurals; // singular -> plurals
+    private final Map<String, Integer> wordCounts; // lower-cased word -> occurrences in all glosses
 
     /**
      * One synset.
@@ -59,6 +60,28 @@ public final class WordNet {
         this.byKey = m;
         this.firstSense = firstSense;
         this.irregularPlurals = plurals;
+        Map<String, Integer> counts = new HashMap<>();
+        for (Synset s : synsets) {
+            countWords(s.definition(), counts);
+            s.examples().forEach(e -> countWords(e, counts));
+        }
+        this.wordCounts = counts;
+    }
+
+    private static void countWords(String text, Map<String, Integer> counts) {
+        for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) {
+            if (!w.isEmpty()) {
+                counts.merge(w, 1, Integer::sum);
+            }
+        }
+    }
+
+    /**
+     * How often a (lower-case, letters only) word occurs in the text of all glosses: definitions
+     * and examples. Generation tasks keep words common enough for a word-level vocabulary.
+     */
+    public int wordCount(String word) {
+        return wordCounts.getOrDefault(word, 0);
     }
 
     /** The shared instance, loaded on first use. */
