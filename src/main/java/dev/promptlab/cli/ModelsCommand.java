@@ -30,7 +30,8 @@ final class ModelsCommand implements Callable<Integer> {
             o.put("name", BuiltinModels.PREFIX + name);
             o.set("recipe", TuneCommand.JSON.valueToTree(recipe));
             o.put("cache_dir", BuiltinModels.cacheDir(name).toString());
-            o.put("cached", card != null);
+            o.put("cached", BuiltinModels.isCached(name));
+            o.put("shipped", dev.promptlab.study.builtin.ShippedModels.isShipped(name));
             text.append(BuiltinModels.PREFIX).append(name).append(": ").append(recipe.summary()).append('\n');
             if (card == null) {
                 text.append("    not pretrained yet (first use pretrains it into ").append(BuiltinModels.cacheDir(name))
@@ -40,9 +41,10 @@ final class ModelsCommand implements Callable<Integer> {
             o.put("parameters", card.path("parameters").asLong());
             o.set("figures", card.path("figures"));
             o.put("seconds_per_step", card.path("seconds_per_step").asDouble());
-            text.append(String.format("    %,d parameters, %.3f s/step, held-out perplexity %.1f%n",
-                    card.path("parameters").asLong(), card.path("seconds_per_step").asDouble(),
-                    card.path("figures").path("heldout_perplexity").asDouble()));
+            text.append(String.format("    %s; %,d parameters, %d steps at %.2f s/step, final loss %.3f, held-out perplexity %.1f%n",
+                    BuiltinModels.isCached(name) ? "cached" : "shipped in the jar (F16)", card.path("parameters").asLong(),
+                    card.path("steps").asInt(), card.path("seconds_per_step").asDouble(),
+                    card.path("final_train_loss").asDouble(), card.path("figures").path("heldout_perplexity").asDouble()));
             appendFigures(text, card.path("figures"));
         }
         System.out.print(json ? TuneCommand.JSON.writeValueAsString(all) + "\n" : text);

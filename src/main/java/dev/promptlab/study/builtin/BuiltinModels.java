@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * The built-in models {@code builtin:tiny}, {@code builtin:small} and {@code builtin:base}:
- * their recipes, and resolution of a reference to a model directory. A model is pretrained on
- * first use into the cache, {@code $PROMPTLAB_HOME/models/NAME-RECIPEHASH} (default home
+ * their recipes, and resolution of a reference to a model directory. A model shipped in the jar
+ * ({@link ShippedModels}, F16 weights) is unpacked into the cache on first use; any other is
+ * pretrained on first use into the cache, {@code $PROMPTLAB_HOME/models/NAME-RECIPEHASH} (default home
  * {@code ~/.cache/promptlab}), and reused afterwards; the recipe hash in the directory name means
  * a changed recipe never reuses a stale model. Pretraining writes into a temporary sibling and
  * renames it when complete, so an interrupted run leaves nothing that looks finished.
@@ -31,8 +32,8 @@ public final class BuiltinModels {
         Map<String, ModelRecipe> m = new LinkedHashMap<>();
         // name, layers, heads, hidden, context, vocab, steps, batch, lr, warmup, seed, episodes, maxShots, evalExamples
         m.put("tiny", new ModelRecipe("tiny", 2, 4, 128, 256, 16000, 600, 8, 3e-3, 30, 1, 40000, 4, 200));
-        m.put("small", new ModelRecipe("small", 4, 4, 256, 256, 16000, 3000, 16, 2e-3, 150, 1, 60000, 4, 200));
-        m.put("base", new ModelRecipe("base", 6, 6, 384, 256, 16000, 6000, 16, 1e-3, 300, 1, 80000, 4, 200));
+        m.put("small", new ModelRecipe("small", 4, 4, 256, 256, 16000, 900, 8, 2e-3, 45, 1, 40000, 4, 200));
+        m.put("base", new ModelRecipe("base", 6, 6, 384, 256, 16000, 2000, 8, 1e-3, 100, 1, 40000, 4, 200));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -82,10 +83,13 @@ public final class BuiltinModels {
         return Files.isRegularFile(cacheDir(name).resolve("model_card.json"));
     }
 
-    /** The cached model card, or null when the model has not been pretrained yet. */
+    /** The model card of the cached model, else of the shipped one, else null (not pretrained yet). */
     public static JsonNode card(String name) throws IOException {
         Path file = cacheDir(name).resolve("model_card.json");
-        return Files.isRegularFile(file) ? new ObjectMapper().readTree(file.toFile()) : null;
+        if (Files.isRegularFile(file)) {
+            return new ObjectMapper().readTree(file.toFile());
+        }
+        return ShippedModels.card(name);
     }
 
     /**
@@ -101,9 +105,13 @@ public final class BuiltinModels {
         Files.createDirectories(dir.getParent());
         Path staging = dir.resolveSibling(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         AtomicFilesCompat.deleteIfPresent(staging);
-        System.err.printf("promptlab: %s is not in the cache yet; pretraining it into %s (once; %s)%n", ref, dir,
-                recipe(name).summary());
-        BuiltinPretraining.run(recipe(name), staging, progress, true);
+        if (ShippedModels.isShipped(name)) {
+            ShippedModels.unpack(name, staging);
+        } else {
+            System.err.printf("promptlab: %s is not in the cache yet; pretraining it into %s (once; %s)%n", ref, dir,
+                    recipe(name).summary());
+            BuiltinPretraining.run(recipe(name), staging, progress, true);
+        }
         try {
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
