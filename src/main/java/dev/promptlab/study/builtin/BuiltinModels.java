@@ -32,7 +32,7 @@ public final class BuiltinModels {
         Map<String, ModelRecipe> m = new LinkedHashMap<>();
         // name, layers, heads, hidden, context, vocab, steps, batch, lr, warmup, seed, episodes, maxShots, evalExamples
         m.put("tiny", new ModelRecipe("tiny", 2, 4, 128, 256, 16000, 600, 8, 3e-3, 30, 1, 40000, 4, 200));
-        m.put("small", new ModelRecipe("small", 4, 4, 256, 256, 16000, 900, 8, 2e-3, 45, 1, 40000, 4, 200));
+        m.put("small", new ModelRecipe("small", 4, 4, 256, 256, 16000, 500, 8, 2e-3, 25, 1, 40000, 4, 200));
         m.put("base", new ModelRecipe("base", 6, 6, 384, 256, 16000, 2000, 8, 1e-3, 100, 1, 40000, 4, 200));
         return java.util.Collections.unmodifiableMap(m);
     }

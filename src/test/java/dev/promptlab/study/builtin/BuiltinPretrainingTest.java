@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * round-trips task text and which scores built-in tasks.
  */
 class BuiltinPretrainingTest {
-    private static final int STEPS = 40;
+    private static final int STEPS = 30;
+    private static final ModelRecipe RECIPE = BuiltinModels.recipe("tiny").withSteps(STEPS).scaledDown(2000, 8);
     @TempDir
     static Path dir;
     static Path out;
@@ -37,8 +38,7 @@ class BuiltinPretrainingTest {
     @BeforeAll
     static void pretrainShort() throws Exception {
         out = dir.resolve("tiny");
-        ModelRecipe recipe = BuiltinModels.recipe("tiny").withSteps(STEPS).scaledDown(2000, 8);
-        card = BuiltinPretraining.run(recipe, out, false, false);
+        card = BuiltinPretraining.run(RECIPE, out, false, false);
     }
 
     @Test
@@ -59,9 +59,9 @@ class BuiltinPretrainingTest {
 
     @Test
     void corpusIsDeterministicAndHoldsOutTestWords() {
-        ModelRecipe recipe = BuiltinModels.recipe("tiny").scaledDown(500, 8);
-        PretrainCorpus a = PretrainCorpus.build(recipe);
-        assertEquals(a.sha256(), PretrainCorpus.build(recipe).sha256());
+        PretrainCorpus a = PretrainCorpus.build(RECIPE);
+        assertEquals(card.get("data_sha256").asText(), a.sha256(), "the same recipe builds the same corpus");
+        assertTrue(!a.sha256().equals(PretrainCorpus.build(RECIPE.scaledDown(10, 8)).sha256()));
         // no test-split answer of the name task appears as the head of a training gloss document
         BuiltinTask name = BuiltinTasks.get("name");
         java.util.Set<String> heads = new java.util.HashSet<>();
