@@ -16,8 +16,8 @@ import dev.promptlab.model.LoadedModel;
 import dev.promptlab.task.EncodedExample;
 import dev.promptlab.task.Encoder;
 import dev.promptlab.task.Example;
-import dev.promptlab.task.JsonlReader;
 import dev.promptlab.task.Task;
+import dev.promptlab.task.builtin.wordnet.Split;
 import dev.promptlab.tensor.AtomicFiles;
 import dev.promptlab.tensor.Rng;
 import dev.promptlab.train.AdapterObjective;
@@ -44,10 +44,12 @@ import java.util.concurrent.Callable;
 final class TuneCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--model", required = true, description = "model directory")
+    @Option(names = "--model", required = true, description = "model directory, or builtin:tiny|small|base")
     Path modelDir;
-    @Option(names = "--train", required = true, description = "JSONL file of {\"input\": ..., \"output\": ...}")
+    @Option(names = "--train", description = "JSONL file of {\"input\": ..., \"output\": ...}")
     Path trainFile;
+    @Option(names = "--task", description = "built-in task builtin:NAME[:SPLIT] instead of --train (default split: train)")
+    String taskRef;
     @Mixin
     TaskOptions taskOptions;
     @Option(names = "--method", defaultValue = "soft-prompt", description = "adapter method (default ${DEFAULT-VALUE})")
@@ -97,15 +99,17 @@ final class TuneCommand implements Callable<Integer> {
         } else {
             RunDirectory.requireFresh(out);
         }
-        List<Example> examples = JsonlReader.read(trainFile);
-        Task task = taskOptions.task(trainFile.getFileName().toString(), examples, null);
+        TaskSource source = TaskSource.resolve(taskRef, trainFile, "--train", Split.TRAIN, taskOptions);
+        List<Example> examples = source.examples();
+        Task task = source.builtin() != null ? source.builtin()
+                : taskOptions.task(trainFile.getFileName().toString(), examples, null);
 
-        try (LoadedModel loaded = LoadedModel.load(modelDir)) {
+        try (LoadedModel loaded = ModelRef.load(modelDir)) {
             LanguageModel model = loaded.model();
             Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
             List<EncodedExample> encoded = encode(examples, encoder, !task.isClassification(), promptLength,
-                    model.config().contextLength(), trainFile);
-            ObjectNode runConfig = runConfig(task, model);
+                    model.config().contextLength(), source.messagePath());
+            ObjectNode runConfig = runConfig(task, model, source);
             if (resume) {
                 checkSameRun(runConfig);
             }
@@ -134,7 +138,7 @@ final class TuneCommand implements Callable<Integer> {
                     }
                     throw e;
                 }
-                AdapterFile.save(prompt, model, out.resolve("adapter"), loaded.dir().toString());
+                AdapterFile.save(prompt, model, out.resolve("adapter"), ModelRef.name(modelDir));
                 ObjectNode result = JSON.createObjectNode();
                 result.put("method", method);
                 result.put("steps", trainer.step());
@@ -177,11 +181,11 @@ final class TuneCommand implements Callable<Integer> {
         return out;
     }
 
-    private ObjectNode runConfig(Task task, LanguageModel model) {
+    private ObjectNode runConfig(Task task, LanguageModel model, TaskSource source) {
         ObjectNode c = JSON.createObjectNode();
         c.put("command", "tune");
-        c.put("model", modelDir.toAbsolutePath().toString());
-        c.put("train", trainFile.toAbsolutePath().toString());
+        c.put("model", ModelRef.name(modelDir));
+        c.put("train", source.label());
         c.put("template", task.template().pattern());
         c.put("task_type", task.isClassification() ? "classification" : "generation");
         var labels = c.putArray("labels");
