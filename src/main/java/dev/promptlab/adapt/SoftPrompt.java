@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.ModelInput;
 import dev.promptlab.tensor.Rng;
+import dev.promptlab.tensor.Scopes;
 import dev.promptlab.tokenize.Tokenizer;
 
 import java.util.LinkedHashMap;
@@ -127,7 +128,7 @@ public final class SoftPrompt implements Adapter {
 
     @Override
     public int virtualTokens() {
-        // During cached decoding the prompt is already in the state; virtual tokens still count once.
+        // P positions of the sequence; during cached decoding they sit in the state from the first call.
         return config.length();
     }
 
@@ -137,8 +138,10 @@ public final class SoftPrompt implements Adapter {
             return input; // the prompt went in with the first call and lives in the decoding state
         }
         NDArray tokens = input.embeddings() != null ? input.embeddings() : model.embed(input.ids()); // (B, T, C)
+        NDManager scope = tokens.getManager(); // the caller's per-step manager, never the prompt's own
         int b = input.batchSize();
-        NDArray prefix = prompt.expandDims(0).broadcast(new Shape(b, config.length(), model.hiddenSize())); // (B, P, C)
+        NDArray prefix = Scopes.into(scope, prompt.expandDims(0)) // (1, P, C)
+                .broadcast(new Shape(b, config.length(), model.hiddenSize())); // (B, P, C)
         NDArray embeddings = NDArrays.concat(new ai.djl.ndarray.NDList(prefix, tokens), 1); // (B, P+T, C)
         ModelInput out = input.withEmbeddings(embeddings);
         if (input.attentionMask() != null) {

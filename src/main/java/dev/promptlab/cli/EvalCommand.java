@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.adapt.AdapterFile;
+import dev.promptlab.eval.Bleu;
 import dev.promptlab.eval.ClassificationResult;
+import dev.promptlab.eval.RougeL;
 import dev.promptlab.eval.GreedyDecoder;
 import dev.promptlab.eval.Metrics;
 import dev.promptlab.eval.VerbalizerClassifier;
@@ -12,8 +14,8 @@ import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.LoadedModel;
 import dev.promptlab.task.Encoder;
 import dev.promptlab.task.Example;
-import dev.promptlab.task.JsonlReader;
 import dev.promptlab.task.Task;
+import dev.promptlab.task.builtin.wordnet.Split;
 import dev.promptlab.tensor.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,12 +30,14 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a model (and adapter) on a JSONL dataset: accuracy for labels, exact match for free text.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model directory")
+    @Option(names = "--model", required = true, description = "model directory, or builtin:tiny|small|base")
     Path modelDir;
     @Option(names = "--adapter", description = "adapter directory (RUN/adapter)")
     Path adapterDir;
-    @Option(names = "--data", required = true, description = "JSONL file of {\"input\": ..., \"output\": ...}")
+    @Option(names = "--data", description = "JSONL file of {\"input\": ..., \"output\": ...}")
     Path dataFile;
+    @Option(names = "--task", description = "built-in task builtin:NAME[:SPLIT] instead of --data (default split: test)")
+    String taskRef;
     @Mixin
     TaskOptions taskOptions;
     @Option(names = "--max-tokens", defaultValue = "32", description = "generation budget per example (default ${DEFAULT-VALUE})")
@@ -45,15 +49,17 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Example> examples = JsonlReader.read(dataFile);
+        TaskSource source = TaskSource.resolve(taskRef, dataFile, "--data", Split.TEST, taskOptions);
+        List<Example> examples = source.examples();
         JsonNode runConfig = AdapterRef.runConfig(adapterDir);
-        Task task = taskOptions.task(dataFile.getFileName().toString(), examples, runConfig);
-        try (LoadedModel loaded = LoadedModel.load(modelDir);
+        Task task = source.builtin() != null ? source.builtin()
+                : taskOptions.task(dataFile.getFileName().toString(), examples, runConfig);
+        try (LoadedModel loaded = ModelRef.load(modelDir);
                 Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
             LanguageModel model = loaded.model();
             Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
             int virtual = adapter == null ? 0 : adapter.virtualTokens();
-            TuneCommand.encode(examples, encoder, false, virtual, model.config().contextLength(), dataFile);
+            TuneCommand.encode(examples, encoder, false, virtual, model.config().contextLength(), source.messagePath());
             ObjectNode result = TuneCommand.JSON.createObjectNode();
             result.put("n", examples.size());
             if (task.isClassification()) {
@@ -74,7 +80,10 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 double em = Metrics.exactMatch(predictions, references);
                 result.put("exact_match", em);
-                System.out.printf("n %d, exact match %.4f%n", examples.size(), em);
+                result.put("bleu", Bleu.corpus(predictions, references));
+                result.put("rouge_l", RougeL.mean(predictions, references));
+                System.out.printf("n %d, exact match %.4f, BLEU %.4f, ROUGE-L %.4f%n", examples.size(), em,
+                        result.get("bleu").asDouble(), result.get("rouge_l").asDouble());
             }
             AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(result) + "\n");
         }

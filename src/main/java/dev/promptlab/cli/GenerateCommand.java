@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /** Greedy continuation of a text, with an optional adapter. */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Continue a text greedily (with an optional adapter).")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model directory")
+    @Option(names = "--model", required = true, description = "model directory, or builtin:tiny|small|base")
     Path modelDir;
     @Option(names = "--adapter", description = "adapter directory (RUN/adapter)")
     Path adapterDir;
@@ -28,7 +28,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
         }
-        try (LoadedModel loaded = LoadedModel.load(modelDir);
+        try (LoadedModel loaded = ModelRef.load(modelDir);
                 Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
             Tokenizer tokenizer = loaded.tokenizer();
             int[] text = tokenizer.encode(this.text);

@@ -41,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
         if (topK < 1) {
             throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
         }
-        try (LoadedModel loaded = LoadedModel.load(modelDir);
+        try (LoadedModel loaded = ModelRef.load(modelDir);
                 Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
             LanguageModel model = loaded.model();
             ObjectNode out = TuneCommand.JSON.createObjectNode();

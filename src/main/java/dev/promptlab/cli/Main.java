@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Continuous prompts for frozen language models: learn, evaluate, generate, inspect.",
         subcommands = {InitModelCommand.class, PretrainCommand.class, TuneCommand.class, EvalCommand.class,
                 GenerateCommand.class, InspectCommand.class, BenchCommand.class, BayesCommand.class, ReproduceCommand.class,
-                CommandLine.HelpCommand.class})
+                TasksCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -35,12 +35,14 @@ import java.util.concurrent.Callable;
 final class PretrainCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--model", required = true, description = "model directory (from init-model)")
+    @Option(names = "--model", description = "model directory (from init-model), or builtin:NAME to continue one")
     Path modelDir;
-    @Option(names = "--corpus", required = true, description = "UTF-8 text file, one document or sentence per line")
+    @Option(names = "--corpus", description = "UTF-8 text file, one document or sentence per line")
     Path corpus;
-    @Option(names = "--steps", required = true, description = "optimizer steps")
+    @Option(names = "--steps", defaultValue = "0", description = "optimizer steps (with --builtin: override the recipe's)")
     int steps;
+    @Option(names = "--builtin", description = "reproduce a built-in model (tiny, small, base) from its recipe instead")
+    String builtin;
     @Option(names = "--batch-size", defaultValue = "16", description = "windows per step (default ${DEFAULT-VALUE})")
     int batchSize;
     @Option(names = "--seq-len", defaultValue = "0", description = "tokens per window (default: the model's context)")
@@ -60,9 +62,15 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (builtin != null) {
+            return BuiltinPretrainRun.run(builtin, steps, out, quiet, modelDir != null || corpus != null);
+        }
+        if (modelDir == null || corpus == null || steps < 1) {
+            throw new IllegalArgumentException("pretrain needs --model, --corpus and --steps >= 1 (or --builtin NAME)");
+        }
         RunDirectory.requireFresh(out);
         List<String> lines = Corpus.lines(corpus);
-        try (LoadedModel loaded = LoadedModel.load(modelDir)) {
+        try (LoadedModel loaded = ModelRef.load(modelDir)) {
             LanguageModel model = loaded.model();
             Tokenizer tokenizer = loaded.tokenizer();
             int heldOut = lines.size() >= 20 ? Math.max(1, lines.size() / 20) : 0;

@@ -16,8 +16,8 @@ import dev.promptlab.model.LoadedModel;
 import dev.promptlab.task.EncodedExample;
 import dev.promptlab.task.Encoder;
 import dev.promptlab.task.Example;
-import dev.promptlab.task.JsonlReader;
 import dev.promptlab.task.Task;
+import dev.promptlab.task.builtin.wordnet.Split;
 import dev.promptlab.tensor.AtomicFiles;
 import dev.promptlab.tensor.Rng;
 import dev.promptlab.train.AdapterObjective;
@@ -44,10 +44,12 @@ import java.util.concurrent.Callable;
 final class TuneCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--model", required = true, description = "model directory")
+    @Option(names = "--model", required = true, description = "model directory, or builtin:tiny|small|base")
     Path modelDir;
-    @Option(names = "--train", required = true, description = "JSONL file of {\"input\": ..., \"output\": ...}")
+    @Option(names = "--train", description = "JSONL file of {\"input\": ..., \"output\": ...}")
     Path trainFile;
+    @Option(names = "--task", description = "built-in task builtin:NAME[:SPLIT] instead of --train (default split: train)")
+    String taskRef;
     @Mixin
     TaskOptions taskOptions;
     @Option(names = "--method", defaultValue = "soft-prompt", description = "adapter method (default ${DEFAULT-VALUE})")
@@ -97,15 +99,17 @@ final class TuneCommand implements Callable<Integer> {
         } else {
             RunDirectory.requireFresh(out);
         }
-        List<Example> examples = JsonlReader.read(trainFile);
-        Task task = taskOptions.task(trainFile.getFileName().toString(), examples, null);
+        TaskSource source = TaskSource.resolve(taskRef, trainFile, "--train", Split.TRAIN, taskOptions);
+        List<Example> examples = source.examples();
+        Task task = source.builtin() != null ? source.builtin()
+                : taskOptions.task(trainFile.getFileName().toString(), examples, null);
 
-        try (LoadedModel loaded = LoadedModel.load(modelDir)) {
+        try (LoadedModel loaded = ModelRef.load(modelDir)) {
             LanguageModel model = loaded.model();
             Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
             List<EncodedExample> encoded = encode(examples, encoder, !task.isClassification(), promptLength,
-                    model.config().contextLength(), trainFile);
-            ObjectNode runConfig = runConfig(task, model);
+                    model.config().contextLength(), source.messagePath());
+            ObjectNode runConfig = runConfig(task, model, source);
             if (resume) {
                 checkSameRun(runConfig);
             }
@@ -126,8 +130,15 @@ final class TuneCommand implements Callable<Integer> {
                 if (!quiet) {
                     trainer.addListener(new ProgressListener("tune"));
                 }
-                trainer.run();
-                AdapterFile.save(prompt, model, out.resolve("adapter"), loaded.dir().toString());
+                try {
+                    trainer.run();
+                } catch (RuntimeException e) {
+                    if (!resume && !Checkpoint.exists(out.resolve("checkpoint"))) {
+                        AtomicFiles.deleteTree(out); // nothing resumable yet: leave no half-written run behind
+                    }
+                    throw e;
+                }
+                AdapterFile.save(prompt, model, out.resolve("adapter"), ModelRef.name(modelDir));
                 ObjectNode result = JSON.createObjectNode();
                 result.put("method", method);
                 result.put("steps", trainer.step());
@@ -170,11 +181,11 @@ final class TuneCommand implements Callable<Integer> {
         return out;
     }
 
-    private ObjectNode runConfig(Task task, LanguageModel model) {
+    private ObjectNode runConfig(Task task, LanguageModel model, TaskSource source) {
         ObjectNode c = JSON.createObjectNode();
         c.put("command", "tune");
-        c.put("model", modelDir.toAbsolutePath().toString());
-        c.put("train", trainFile.toAbsolutePath().toString());
+        c.put("model", ModelRef.name(modelDir));
+        c.put("train", source.label());
         c.put("template", task.template().pattern());
         c.put("task_type", task.isClassification() ? "classification" : "generation");
         var labels = c.putArray("labels");
@@ -208,16 +219,21 @@ final class TuneCommand implements Callable<Integer> {
         JsonNode before = JSON.readTree(file.toFile());
         for (String field : List.of("template", "labels", "method", "prompt_length", "init", "model_hidden_size",
                 "model_vocab_size")) {
-            if (!before.path(field).equals(now.path(field))) {
+            if (!same(before.path(field), now.path(field))) {
                 throw new IllegalArgumentException("--resume: " + field + " was " + before.path(field) + " in " + file
                         + " but is " + now.path(field) + " now");
             }
         }
         for (String field : List.of("batch_size", "lr", "seed")) {
-            if (!before.path("train_config").path(field).equals(now.path("train_config").path(field))) {
+            if (!same(before.path("train_config").path(field), now.path("train_config").path(field))) {
                 throw new IllegalArgumentException("--resume: train_config." + field + " was "
                         + before.path("train_config").path(field) + " but is " + now.path("train_config").path(field));
             }
         }
+    }
+
+    /** JSON values compared as written: a long read back from a file comes as an int node. */
+    private static boolean same(JsonNode a, JsonNode b) {
+        return a.toString().equals(b.toString());
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.promptlab.tensor.Rng;
+import dev.promptlab.tensor.Scalars;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,7 +220,7 @@ public final class CoinTransformer implements InputVectorModel {
         for (int l = 0; l < config.numLayers(); l++) {
             String p = "h." + l + ".";
             NDArray a = layerNorm(h, p + "ln_1"); // (B, T, C)
-            NDArray q = heads(linear(a, p + "attn.q.weight", lora), b, t, nh, d).mul(scale); // (B, H, T, D)
+            NDArray q = Scalars.mul(heads(linear(a, p + "attn.q.weight", lora), b, t, nh, d), scale); // (B, H, T, D)
             NDArray k = heads(linear(a, p + "attn.k.weight", lora), b, t, nh, d); // (B, H, T, D)
             NDArray v = heads(linear(a, p + "attn.v.weight", lora), b, t, nh, d); // (B, H, T, D)
             NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1); // (B, H, T, T)

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import dev.promptlab.tensor.Rng;
+import dev.promptlab.tensor.Scalars;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -163,20 +164,8 @@ public final class Gpt implements LanguageModel {
 
     @Override
     public NDArray embed(NDArray ids) {
-        checkIds(ids);
+        Weights.checkIds(ids, config.vocabSize());
         return wte.getNDArrayInternal().embedding(ids, wte, SparseFormat.DENSE).singletonOrThrow(); // (B, T, C)
-    }
-
-    private void checkIds(NDArray ids) {
-        if (ids.getDataType() != DataType.INT64 && ids.getDataType() != DataType.INT32) {
-            throw new IllegalArgumentException("ids must be INT64 or INT32, got " + ids.getDataType());
-        }
-        long[] v = ids.toType(DataType.INT64, false).toLongArray();
-        for (long id : v) {
-            if (id < 0 || id >= config.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " outside vocab_size " + config.vocabSize());
-            }
-        }
     }
 
     @Override
@@ -234,7 +223,7 @@ public final class Gpt implements LanguageModel {
             NDArray a = layerNorm(h, blk.ln1W, blk.ln1B); // (B·T, C)
             NDArray qkv = conv1d(a, blk.attnW, blk.attnB); // (B·T, 3C)
             NDList parts = qkv.split(new long[] {c, 2L * c}, 1); // 3 × (B·T, C) views
-            NDArray q = heads(parts.get(0), b, t, nh, d).mul(scale); // (B, H, T, D), scaled by 1/sqrt(D)
+            NDArray q = Scalars.mul(heads(parts.get(0), b, t, nh, d), scale); // (B, H, T, D), scaled by 1/sqrt(D)
             NDArray k = heads(parts.get(1), b, t, nh, d); // (B, H, T, D)
             NDArray v = heads(parts.get(2), b, t, nh, d); // (B, H, T, D)
             if (past != null) {
@@ -367,7 +356,7 @@ public final class Gpt implements LanguageModel {
      * x · sigmoid(2 sqrt(2/π)(x + 0.044715 x³)) (0.5(1 + tanh z) = sigmoid(2z)): fewer passes.
      */
     static NDArray geluTanh(NDArray x) {
-        NDArray u = x.square().mul(GELU_K2).add(GELU_K1).mul(x); // (N, 4C)
+        NDArray u = Scalars.mul(x.square(), GELU_K2).add(Scalars.like(x, GELU_K1)).mul(x); // (N, 4C)
         return x.mul(u.getNDArrayInternal().sigmoid()); // (N, 4C)
     }
 

@@ -1,6 +1,7 @@
 package dev.promptlab.model;
 
 import ai.djl.ndarray.NDArray;
+import dev.promptlab.tensor.Scalars;
 
 /**
  * A low-rank addition to one linear layer (LoRA, Hu et al. 2021): the layer computes
@@ -21,6 +22,6 @@ public record LowRank(NDArray a, NDArray b, float scale) {
 
     /** The addition for input x (..., in) → (..., out). */
     public NDArray delta(NDArray x) {
-        return x.matMul(a).matMul(b).mul(scale); // (..., r) → (..., out)
+        return Scalars.mul(x.matMul(a).matMul(b), scale); // (..., r) → (..., out)
     }
 }

@@ -114,12 +114,7 @@ public final class Lstm implements LanguageModel {
 
     @Override
     public NDArray embed(NDArray ids) {
-        long[] v = ids.toType(DataType.INT64, false).toLongArray();
-        for (long id : v) {
-            if (id < 0 || id >= config.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " outside vocab_size " + config.vocabSize());
-            }
-        }
+        Weights.checkIds(ids, config.vocabSize());
         return wte.getNDArrayInternal().embedding(ids, wte, SparseFormat.DENSE).singletonOrThrow(); // (B, T, C)
     }
 

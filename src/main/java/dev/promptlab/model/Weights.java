@@ -113,4 +113,19 @@ final class Weights {
         Arrays.fill(v, value);
         return m.create(v, shape); // shape as given
     }
+
+    /**
+     * Fails with the offending id when {@code ids} holds a value outside [0, vocab): libtorch's
+     * embedding would otherwise abort the JVM or read out of bounds.
+     */
+    static void checkIds(NDArray ids, int vocab) {
+        if (ids.getDataType() != DataType.INT64 && ids.getDataType() != DataType.INT32) {
+            throw new IllegalArgumentException("ids must be INT64 or INT32, got " + ids.getDataType());
+        }
+        for (long id : ids.toType(DataType.INT64, false).toLongArray()) {
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("token id " + id + " outside vocab_size " + vocab);
+            }
+        }
+    }
 }

@@ -3,6 +3,8 @@ package dev.promptlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
+import dev.promptlab.tensor.Scopes;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,21 +118,16 @@ public final class AdamW implements AutoCloseable {
                 NDArray vi = v.get(e.getKey());
                 mi.muli(beta1).addi(g.mul(1 - beta1));
                 vi.muli(beta2).addi(g.square().muli(1 - beta2));
-                // results of ops on p, mi and vi land in their long-lived managers: move them into the step's scope
                 if (weightDecay > 0) {
-                    p.subi(inScope(p.mul(lr * weightDecay), scope));
+                    p.subi(Scopes.into(scope, p.mul(lr * weightDecay)));
                 }
-                NDArray denominator = inScope(vi.div(c2), scope).sqrt().addi(eps);
-                NDArray update = inScope(mi.div(c1), scope).divi(denominator).muli(lr);
-                p.subi(update);
+                // results of ops on long-lived arrays land on their managers: move them into the step's scope
+                NDArray mHat = Scopes.into(scope, mi.div(c1)); // same shape as p
+                NDArray vHat = Scopes.into(scope, vi.div(c2)); // same shape as p
+                p.subi(mHat.divi(vHat.sqrt().addi(eps)).muli(lr));
                 g.subi(g); // zero in place: the next backward accumulates from 0
             }
         }
-    }
-
-    private static NDArray inScope(NDArray a, NDManager scope) {
-        a.attach(scope);
-        return a;
     }
 
     public int stepCount() {

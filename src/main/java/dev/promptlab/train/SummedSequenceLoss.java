@@ -1,6 +1,7 @@
 package dev.promptlab.train;
 
 import ai.djl.ndarray.NDArray;
+import dev.promptlab.tensor.Scalars;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.model.LanguageModel;
 
@@ -34,6 +35,6 @@ public final class SummedSequenceLoss implements Objective {
         }
         NDArray logits = AdapterObjective.logits(model, adapter, batch.ids()); // (B, T, V)
         NDArray nll = Losses.tokenNll(logits, batch.targets()).mul(batch.lossMask()); // (B, T)
-        return nll.sum().div((float) (batch.size() / prompts)); // ()
+        return nll.sum().div(Scalars.like(nll, (double) (batch.size() / prompts))); // (), a libtorch-owned divisor: autograd keeps it
     }
 }

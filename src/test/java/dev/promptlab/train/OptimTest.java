@@ -72,7 +72,7 @@ class OptimTest {
                 public void restore(long[] s) {}
             };
             NDArray target = m.create(new float[] {1f, 2f});
-            Trainer t = new Trainer(new TrainConfig(300, 1, 0.1, 0, 0, 0, 0, 1, 0), Map.of("w", w),
+            Trainer t = new Trainer(new TrainConfig(1000, 1, 0.1, 0, 0, 0, 0, 1, 0), Map.of("w", w),
                     batch -> w.sub(target).square().sum(), none, m);
             t.run();
             assertArrayEquals(new float[] {1f, 2f}, w.toFloatArray(), 0.05f);

@@ -1,0 +1,135 @@
+package dev.promptlab.study.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The built-in models {@code builtin:tiny}, {@code builtin:small} and {@code builtin:base}:
+ * their recipes, and resolution of a reference to a model directory. A model shipped in the jar
+ * ({@link ShippedModels}, F16 weights) is unpacked into the cache on first use; any other is
+ * pretrained on first use into the cache, {@code $PROMPTLAB_HOME/models/NAME-RECIPEHASH} (default home
+ * {@code ~/.cache/promptlab}), and reused afterwards; the recipe hash in the directory name means
+ * a changed recipe never reuses a stale model. Pretraining writes into a temporary sibling and
+ * renames it when complete, so an interrupted run leaves nothing that looks finished.
+ */
+public final class BuiltinModels {
+    public static final String PREFIX = "builtin:";
+    private static final Map<String, ModelRecipe> RECIPES = recipes();
+
+    private BuiltinModels() {}
+
+    private static Map<String, ModelRecipe> recipes() {
+        Map<String, ModelRecipe> m = new LinkedHashMap<>();
+        // name, layers, heads, hidden, context, vocab, steps, batch, lr, warmup, seed, episodes, maxShots, evalExamples
+        m.put("tiny", new ModelRecipe("tiny", 2, 4, 128, 256, 16000, 600, 8, 3e-3, 30, 1, 40000, 4, 200));
+        m.put("small", new ModelRecipe("small", 4, 4, 256, 256, 16000, 500, 8, 2e-3, 25, 1, 40000, 4, 200));
+        m.put("base", new ModelRecipe("base", 6, 6, 384, 256, 16000, 2000, 8, 1e-3, 100, 1, 40000, 4, 200));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    public static List<String> names() {
+        return List.copyOf(RECIPES.keySet());
+    }
+
+    public static boolean isRef(String ref) {
+        return ref != null && ref.startsWith(PREFIX);
+    }
+
+    /** The recipe of {@code name} (tiny, small, base), or an error listing the known names. */
+    public static ModelRecipe recipe(String name) {
+        ModelRecipe r = RECIPES.get(name);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown built-in model '" + name + "' (known: "
+                    + String.join(", ", names().stream().map(n -> PREFIX + n).toList()) + ")");
+        }
+        return r;
+    }
+
+    /** The name in {@code builtin:NAME}, checked. */
+    public static String nameOf(String ref) {
+        if (!isRef(ref)) {
+            throw new IllegalArgumentException("'" + ref + "' is not a built-in model reference (expected builtin:NAME)");
+        }
+        String name = ref.substring(PREFIX.length());
+        recipe(name);
+        return name;
+    }
+
+    /** {@code $PROMPTLAB_HOME}, else {@code ~/.cache/promptlab}. */
+    public static Path home() {
+        String env = System.getenv("PROMPTLAB_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "promptlab");
+    }
+
+    /** Where the model of {@code name} is (or will be) cached. */
+    public static Path cacheDir(String name) {
+        ModelRecipe r = recipe(name);
+        String hash = Integer.toHexString(r.toString().hashCode() & 0x7fffffff);
+        return home().resolve("models").resolve(name + "-" + hash);
+    }
+
+    /** Whether the model is in the cache, complete. */
+    public static boolean isCached(String name) {
+        return Files.isRegularFile(cacheDir(name).resolve("model_card.json"));
+    }
+
+    /** The model card of the cached model, else of the shipped one, else null (not pretrained yet). */
+    public static JsonNode card(String name) throws IOException {
+        Path file = cacheDir(name).resolve("model_card.json");
+        if (Files.isRegularFile(file)) {
+            return new ObjectMapper().readTree(file.toFile());
+        }
+        return ShippedModels.card(name);
+    }
+
+    /**
+     * The directory of {@code builtin:NAME}, pretraining it into the cache on first use (with a
+     * progress bar on stderr when {@code progress}).
+     */
+    public static Path resolve(String ref, boolean progress) throws IOException {
+        String name = nameOf(ref);
+        Path dir = cacheDir(name);
+        if (isCached(name)) {
+            return dir;
+        }
+        Files.createDirectories(dir.getParent());
+        Path staging = dir.resolveSibling(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        AtomicFilesCompat.deleteIfPresent(staging);
+        if (ShippedModels.isShipped(name)) {
+            ShippedModels.unpack(name, staging);
+        } else {
+            System.err.printf("promptlab: %s is not in the cache yet; pretraining it into %s (once; %s)%n", ref, dir,
+                    recipe(name).summary());
+            BuiltinPretraining.run(recipe(name), staging, progress, true);
+        }
+        try {
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            // another process finished first: use its model
+            AtomicFilesCompat.deleteIfPresent(staging);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(staging, dir);
+        }
+        return dir;
+    }
+
+    /** Small helper kept here so the cache logic reads in one place. */
+    private static final class AtomicFilesCompat {
+        static void deleteIfPresent(Path p) {
+            if (Files.exists(p)) {
+                dev.promptlab.tensor.AtomicFiles.deleteTree(p);
+            }
+        }
+    }
+
+}
