@@ -43,6 +43,8 @@ public final class LineChart {
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setPlotGridLinesColor(new Color(0xe0e0e0));
+        chart.getStyler().setXAxisTickMarkSpacingHint(90); // fewer x labels: they overlapped at 200 points
+        chart.getStyler().setXAxisDecimalPattern("#");
         if (!Double.isNaN(yMin)) {
             chart.getStyler().setYAxisMin(yMin);
         }

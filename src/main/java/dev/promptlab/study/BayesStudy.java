@@ -202,7 +202,7 @@ public final class BayesStudy {
     }
 
     /** One network variant on one target: every method. */
-    final class Cell {
+    private final class Cell {
         private final String net;
         private final boolean pretrained;
         private final String targetName;
