@@ -75,8 +75,7 @@ final class EvalCommand implements Callable<Integer> {
                 for (Example e : examples) {
                     int[] ids = decoder.generate(encoder.context(e.input()), maxTokens, loaded.tokenizer().eosId());
                     predictions.add(loaded.tokenizer().decode(ids));
-                    // the reference goes through the tokenizer too, so lossy tokenizers compare fairly
-                    references.add(loaded.tokenizer().decode(encoder.target(e.output(), false)));
+                    references.add(comparableReference(e.output(), encoder.target(e.output(), false), loaded.tokenizer()));
                 }
                 double em = Metrics.exactMatch(predictions, references);
                 result.put("exact_match", em);
@@ -88,5 +87,21 @@ final class EvalCommand implements Callable<Integer> {
             AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(result) + "\n");
         }
         return 0;
+    }
+
+    /**
+     * The reference as the model could have written it: round-tripped through the tokenizer, so
+     * lossy tokenizers (lower-casing, punctuation spacing) compare fairly. If any of its tokens is
+     * special (an unknown word), decoding would drop it and an empty or partial prediction could
+     * "match"; such a reference is kept verbatim, which no decoded prediction reproduces.
+     */
+    static String comparableReference(String output, int[] ids, dev.promptlab.tokenize.Tokenizer tokenizer) {
+        java.util.Set<Integer> specials = new java.util.HashSet<>(tokenizer.specialIds());
+        for (int id : ids) {
+            if (specials.contains(id)) {
+                return output;
+            }
+        }
+        return tokenizer.decode(ids);
     }
 }
