@@ -18,7 +18,7 @@ public enum BayesMethod {
     PRE_BAYES("PreBayes", Kind.BASELINE, "the exact Bayes predictor of the pretraining prior, Beta(1, 1)"),
     PRE_BAYES_PT("PreBayesPT", Kind.BASELINE, "PreBayes conditioned on its best hard prefix"),
     NO_TUNING("NoTuning", Kind.BASELINE, "the network as it is"),
-    RANDOM_PF("RandomPF", Kind.BASELINE, "a random hard prefix (RealPT's starting point)");
+    RANDOM_PF("random prefix", Kind.BASELINE, "a random hard prefix (RealPT's starting point)");
 
     /** Groups for tables and plots. */
     public enum Kind {

@@ -307,7 +307,7 @@ public final class BayesReport {
         double bottom = 0;
         for (BayesMethod m : BayesMethod.values()) {
             boolean baseline = m.kind() == BayesMethod.Kind.BASELINE;
-            // prefix panels also show the prefix baselines (PreBayesPT, RandomPF); weight panels the plain ones
+            // prefix panels also show the prefix baselines (PreBayesPT, random prefix); weight panels the plain ones
             boolean prefixBaseline = m == BayesMethod.PRE_BAYES_PT || m == BayesMethod.RANDOM_PF;
             boolean shown = m.kind() == kind || (baseline && (!prefixBaseline || kind == BayesMethod.Kind.PREFIX));
             if (!shown) {

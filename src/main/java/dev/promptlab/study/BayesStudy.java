@@ -273,7 +273,7 @@ public final class BayesStudy {
             return out;
         }
 
-        /** R random token strings: RandomPF, and the starting points of RealPT and SimplexPT. */
+        /** R random token strings: the random-prefix baseline, and the starting points of RealPT and SimplexPT. */
         private int[][] randomPrefixes() {
             Rng rng = new Rng(seed(key + "/random-prefix"));
             int[][] tokens = new int[reps][config.prefixLength()];
