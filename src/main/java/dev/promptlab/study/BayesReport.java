@@ -156,7 +156,13 @@ public final class BayesReport {
                 + " searches (HardPT, PreBayesPT) are deterministic and have one repetition.");
 
         page.heading(2, "What this run shows");
-        page.html(findingsHtml(last));
+        page.paragraph("The networks are meta-trained on sequences of " + config.pretrainLength() + " symbols and tuned on "
+                + config.tuneLength() + " (as in the paper); further along the evaluation sequences they extrapolate, so"
+                + " the paper's claims are listed at n = " + config.tuneLength() + " and at n = " + last + ".");
+        for (int n : new java.util.TreeSet<>(List.of(Math.min(config.tuneLength(), last), last))) {
+            page.heading(3, "At n = " + n);
+            page.html(findingsHtml(n));
+        }
 
         page.heading(2, "Regret at n = " + last);
         List<String> header = new ArrayList<>(List.of("method"));
@@ -258,15 +264,15 @@ public final class BayesReport {
             Optional<BayesResult> soft = find(v, BayesStudy.SINGLE_COIN, BayesMethod.SOFT_PT);
             Optional<BayesResult> pre = find(v, BayesStudy.SINGLE_COIN, BayesMethod.PRE_BAYES);
             if (soft.isPresent() && pre.isPresent()) {
-                double best = bestOf(v, BayesStudy.SINGLE_COIN, BayesMethod.Kind.PREFIX, BayesMethod.SOFT_PT);
-                s.append(item(String.format("%s, single coin: SoftPT %.3f vs the best other prefix method %.3f, PreBayes"
+                double best = bestOf(v, BayesStudy.SINGLE_COIN, BayesMethod.Kind.PREFIX, BayesMethod.SOFT_PT, n);
+                s.append(item(String.format("%s, single-coin: SoftPT %.3f vs the best other prefix method %.3f, PreBayes"
                         + " %.3f, TargetBayes 0 — SoftPT is %s prefix method.", v, soft.get().medianAt(n), best,
                         pre.get().medianAt(n), soft.get().medianAt(n) <= best ? "the best" : "not the best")));
             }
-            double prefixBest = bestOf(v, BayesStudy.TWO_COIN_MIXTURE, BayesMethod.Kind.PREFIX, null);
-            double weightBest = bestOf(v, BayesStudy.TWO_COIN_MIXTURE, BayesMethod.Kind.WEIGHTS, null);
+            double prefixBest = bestOf(v, BayesStudy.TWO_COIN_MIXTURE, BayesMethod.Kind.PREFIX, null, n);
+            double weightBest = bestOf(v, BayesStudy.TWO_COIN_MIXTURE, BayesMethod.Kind.WEIGHTS, null, n);
             if (!Double.isNaN(prefixBest) && !Double.isNaN(weightBest)) {
-                s.append(item(String.format("%s, two-coin mixture: best prefix method %.3f (%s ln 2 = 0.693), best weight"
+                s.append(item(String.format("%s, two-coin-mixture: best prefix method %.3f (%s ln 2 = 0.693), best weight"
                         + " method %.3f — weights %s prefixes.", v, prefixBest, prefixBest > LN2 ? "above" : "NOT above",
                         weightBest, weightBest < prefixBest ? "beat" : "do NOT beat")));
             }
@@ -292,9 +298,8 @@ public final class BayesReport {
         return "<li>" + HtmlReport.escape(text) + "</li>\n";
     }
 
-    /** The lowest median at the last checkpoint among methods of {@code kind} (optionally without one). */
-    private double bestOf(String variant, String target, BayesMethod.Kind kind, BayesMethod except) {
-        int n = BayesStudy.checkpoints(config).get(BayesStudy.checkpoints(config).size() - 1);
+    /** The lowest median at n among methods of {@code kind} (optionally without one). */
+    private double bestOf(String variant, String target, BayesMethod.Kind kind, BayesMethod except, int n) {
         return outcome.results().stream()
                 .filter(r -> r.variant().equals(variant) && r.target().equals(target) && r.method().kind() == kind
                         && r.method() != except)
