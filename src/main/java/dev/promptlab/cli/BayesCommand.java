@@ -39,6 +39,9 @@ final class BayesCommand implements Callable<Integer> {
     boolean pretrainedOnly;
     @Option(names = "--reps", description = "repetitions (seeds) per method (default: 10, or 3 with --quick)")
     Integer reps;
+    @Option(names = "--prefix-length", defaultValue = "6",
+            description = "prefix length L of every prefix method, 1..12; HardPT searches all 2^L (default ${DEFAULT-VALUE})")
+    int prefixLength;
     @Option(names = "--seed", defaultValue = "0", description = "seed of everything (default ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--threads", defaultValue = "1",
@@ -50,6 +53,10 @@ final class BayesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BayesStudyConfig config = config(quick, networks, pretrainedOnly, untrainedOnly, reps, seed);
+        if (prefixLength < 1 || prefixLength > 12) {
+            throw new IllegalArgumentException("--prefix-length must be in [1, 12], got " + prefixLength);
+        }
+        config = config.withPrefixLength(prefixLength);
         RunDirectory.requireFresh(out);
         EngineThreads.set(threads);
         double seconds = run(config, threads, out);

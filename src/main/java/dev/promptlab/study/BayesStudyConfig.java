@@ -129,6 +129,13 @@ public record BayesStudyConfig(String preset, List<String> networks, boolean pre
                 prefixLength, loraRank, hardPrefixSequences, evalSequences, evalLength, seed);
     }
 
+    /** These settings with another prefix length L (every prefix method; HardPT searches all 2^L). */
+    public BayesStudyConfig withPrefixLength(int length) {
+        return new BayesStudyConfig(preset, networks, pretrained, untrained, hidden, heads, inner, pretrainSteps,
+                pretrainBatch, pretrainLength, pretrainLr, tuneSteps, tuneBatch, tuneLength, prefixLr, weightLr, clip, reps,
+                length, loraRank, hardPrefixSequences, evalSequences, evalLength, seed);
+    }
+
     /** These settings with another seed. */
     public BayesStudyConfig withSeed(long newSeed) {
         return new BayesStudyConfig(preset, networks, pretrained, untrained, hidden, heads, inner, pretrainSteps,

@@ -30,6 +30,8 @@ class BayesCommandTest {
         assertTrue(e.contains("'gru'") && e.contains("lstm, transformer"), e);
         e = errorOf("bayes", "--quick", "--reps", "0", "--out", out);
         assertTrue(e.contains("--reps") && e.contains("0"), e);
+        e = errorOf("bayes", "--quick", "--prefix-length", "13", "--out", out);
+        assertTrue(e.contains("--prefix-length") && e.contains("13") && e.contains("[1, 12]"), e);
         e = errorOf("bayes", "--quick", "--threads", "0", "--out", out);
         assertTrue(e.contains("--threads"), e);
     }
