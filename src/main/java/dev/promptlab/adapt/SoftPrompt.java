@@ -81,7 +81,7 @@ public final class SoftPrompt implements Adapter {
                     + config.length() + ", " + model.hiddenSize() + ")");
         }
         NDManager manager = model.manager().newSubManager();
-        NDArray copy = values.toType(DataType.FLOAT32, true);
+        NDArray copy = values.toType(DataType.FLOAT32, false).duplicate(); // a real copy: toType(.., true) aliases when the type already matches
         copy.attach(manager);
         return new SoftPrompt(config, manager, copy);
     }

@@ -92,4 +92,11 @@ class SafetensorsTest {
         // 1 + 2^-11 is halfway between 1 and the next half (1 + 2^-10): ties go to even (1)
         assertEquals(1f, Half.toFloat(Half.fromFloat(1f + 0x1.0p-11f)), 0f);
     }
+
+    @Test
+    void writtenFilesAreReadableByOthers() throws IOException {
+        Path p = dir.resolve("shared.json");
+        AtomicFiles.writeString(p, "{}");
+        assertTrue(Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
+    }
 }
