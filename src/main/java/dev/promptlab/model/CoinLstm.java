@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.promptlab.tensor.Rng;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,20 +19,13 @@ import java.util.Map;
  * {@code lstm.bias_ih_l{k}} and {@code lstm.bias_hh_l{k}} (4C), {@code unembedding.weight}
  * (C, V), {@code unembedding.bias} (V). Whole sequences only: no decoding state or mask.
  */
-public final class CoinLstm implements InputVectorModel {
+public final class CoinLstm extends CoinNetwork {
     public static final String ARCH = "coin-lstm";
 
-    private final ModelConfig config;
-    private final int inputSize;
-    private final NDManager manager;
-    private final Map<String, NDArray> params;
     private final NDList lstmParams;
 
     private CoinLstm(ModelConfig config, int inputSize, Map<String, NDArray> params, NDManager manager) {
-        this.config = config;
-        this.inputSize = inputSize;
-        this.manager = manager;
-        this.params = params;
+        super(config, inputSize, params, manager);
         this.lstmParams = new NDList();
         for (int k = 0; k < config.numLayers(); k++) {
             lstmParams.add(params.get("lstm.weight_ih_l" + k)); // (4C, C)
@@ -102,59 +94,6 @@ public final class CoinLstm implements InputVectorModel {
         Map<String, NDArray> taken = Weights.take(ARCH, expectedShapes(config, inputSize), weights, n -> n, n -> false,
                 manager);
         return new CoinLstm(config, inputSize, taken, manager);
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public NDArray inputEmbeddings() {
-        return params.get("embedding.weight"); // (D, C): the embedding of symbol i is row i plus the bias
-    }
-
-    @Override
-    public NDArray embed(NDArray ids) {
-        return embedInputs(InputVectorModel.oneHotInputs(ids, inputSize)); // (B, T, C)
-    }
-
-    @Override
-    public NDArray embedInputs(NDArray x) {
-        if (x.getShape().dimension() != 3 || x.getShape().get(2) != inputSize) {
-            throw new IllegalArgumentException("input vectors must be (B, T, " + inputSize + "), got " + x.getShape());
-        }
-        return x.matMul(params.get("embedding.weight")).add(params.get("embedding.bias")); // (B, T, C)
-    }
-
-    @Override
-    public List<String> inputLayerWeights() {
-        return List.of("embedding.weight", "embedding.bias");
-    }
-
-    @Override
-    public List<String> outputLayerWeights() {
-        return List.of("unembedding.weight", "unembedding.bias");
-    }
-
-    @Override
-    public Map<String, NDArray> parameters() {
-        return params;
-    }
-
-    @Override
-    public NDManager manager() {
-        return manager;
-    }
-
-    @Override
-    public boolean supportsKvPrefix() {
-        return false;
     }
 
     @Override

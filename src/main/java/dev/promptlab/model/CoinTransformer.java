@@ -29,21 +29,14 @@ import java.util.Map;
  * name (LoRA). Whole sequences only: no key/value prefix, decoding cache or attention mask (every
  * row has the same length in the study).
  */
-public final class CoinTransformer implements InputVectorModel {
+public final class CoinTransformer extends CoinNetwork {
     public static final String ARCH = "coin-transformer";
     private static final float MASKED = -1e9f;
 
-    private final ModelConfig config;
-    private final int inputSize;
-    private final NDManager manager;
-    private final Map<String, NDArray> params;
     private final NDArray positions; // (contextLength, C), not a weight
 
     private CoinTransformer(ModelConfig config, int inputSize, Map<String, NDArray> params, NDManager manager) {
-        this.config = config;
-        this.inputSize = inputSize;
-        this.manager = manager;
-        this.params = params;
+        super(config, inputSize, params, manager);
         this.positions = manager.create(sinusoids(config.contextLength(), config.hiddenSize()),
                 new Shape(config.contextLength(), config.hiddenSize())); // (S, C)
     }
@@ -134,59 +127,6 @@ public final class CoinTransformer implements InputVectorModel {
             }
         }
         return table;
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public NDArray inputEmbeddings() {
-        return params.get("embedding.weight"); // (D, C): the embedding of symbol i is row i plus the bias
-    }
-
-    @Override
-    public NDArray embed(NDArray ids) {
-        return embedInputs(InputVectorModel.oneHotInputs(ids, inputSize)); // (B, T, C)
-    }
-
-    @Override
-    public NDArray embedInputs(NDArray x) {
-        if (x.getShape().dimension() != 3 || x.getShape().get(2) != inputSize) {
-            throw new IllegalArgumentException("input vectors must be (B, T, " + inputSize + "), got " + x.getShape());
-        }
-        return x.matMul(params.get("embedding.weight")).add(params.get("embedding.bias")); // (B, T, C)
-    }
-
-    @Override
-    public List<String> inputLayerWeights() {
-        return List.of("embedding.weight", "embedding.bias");
-    }
-
-    @Override
-    public List<String> outputLayerWeights() {
-        return List.of("unembedding.weight", "unembedding.bias");
-    }
-
-    @Override
-    public Map<String, NDArray> parameters() {
-        return params;
-    }
-
-    @Override
-    public NDManager manager() {
-        return manager;
-    }
-
-    @Override
-    public boolean supportsKvPrefix() {
-        return false;
     }
 
     @Override
