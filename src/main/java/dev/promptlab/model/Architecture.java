@@ -16,8 +16,16 @@ public interface Architecture {
     /** promptlab name used on the command line ("gpt", "lstm"). */
     String name();
 
-    /** The {@code model_type} value in {@code config.json} ("gpt2", ...). */
+    /** The {@code model_type} value this architecture writes into {@code config.json} ("gpt2", ...). */
     String modelType();
+
+    /**
+     * Every {@code model_type} this architecture reads (a family such as llama also covers
+     * mistral and qwen2); {@link #modelType()} by default.
+     */
+    default java.util.List<String> modelTypes() {
+        return java.util.List.of(modelType());
+    }
 
     ModelConfig readConfig(JsonNode configJson);
 

@@ -19,9 +19,9 @@ public final class Architectures {
     }
 
     public static Architecture byModelType(String modelType) {
-        return ALL.stream().filter(a -> a.modelType().equals(modelType)).findFirst().orElseThrow(() ->
+        return ALL.stream().filter(a -> a.modelTypes().contains(modelType)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("unsupported model_type '" + modelType + "' (supported: "
-                        + ALL.stream().map(Architecture::modelType).collect(Collectors.joining(", ")) + ")"));
+                        + ALL.stream().flatMap(a -> a.modelTypes().stream()).collect(Collectors.joining(", ")) + ")"));
     }
 
     private static String names() {

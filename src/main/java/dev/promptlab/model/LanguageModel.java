@@ -42,6 +42,19 @@ public interface LanguageModel extends AutoCloseable {
         return config().numLayers();
     }
 
+    /**
+     * Heads of the keys and values (fewer than the query heads with grouped-query attention);
+     * a {@link KvPrefix} for this model is (B, kvHeads, P, headSize) per layer.
+     */
+    default int numKeyValueHeads() {
+        return config().numHeads();
+    }
+
+    /** Size of one attention head (C / H for most models). */
+    default int headSize() {
+        return config().headSize();
+    }
+
     /** Whether {@link ModelInput#prefix()} is supported (attention models). */
     default boolean supportsKvPrefix() {
         return config().numHeads() > 0;

@@ -1,5 +1,7 @@
 package dev.promptlab.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Architecture-independent description of a language model. Each {@link Architecture} maps it
  * to and from its own {@code config.json} keys (Hugging Face names where they exist).
@@ -14,9 +16,19 @@ package dev.promptlab.model;
  * @param layerNormEps epsilon of the layer norms
  * @param bosId beginning-of-sequence id or -1
  * @param eosId end-of-sequence id or -1
+ * @param source the validated {@code config.json} this config was read from, or null for a model
+ *     promptlab created; an architecture keeps its own quirks (rotary base, key/value heads,
+ *     ALiBi, ...) there, so the generic fields above never name one architecture's options
  */
 public record ModelConfig(String arch, int vocabSize, int contextLength, int hiddenSize, int numLayers,
-        int numHeads, int innerSize, double layerNormEps, int bosId, int eosId) {
+        int numHeads, int innerSize, double layerNormEps, int bosId, int eosId, ObjectNode source) {
+
+    /** A config of a model promptlab creates itself (no {@code config.json} to keep). */
+    public ModelConfig(String arch, int vocabSize, int contextLength, int hiddenSize, int numLayers,
+            int numHeads, int innerSize, double layerNormEps, int bosId, int eosId) {
+        this(arch, vocabSize, contextLength, hiddenSize, numLayers, numHeads, innerSize, layerNormEps, bosId, eosId,
+                null);
+    }
 
     public ModelConfig {
         if (arch == null || arch.isBlank()) {
@@ -32,6 +44,7 @@ public record ModelConfig(String arch, int vocabSize, int contextLength, int hid
         if (numHeads > 0 && hiddenSize % numHeads != 0) {
             throw new IllegalArgumentException("hidden size " + hiddenSize + " must be divisible by heads " + numHeads);
         }
+        source = source == null ? null : source.deepCopy();
         if (bosId >= vocabSize || eosId >= vocabSize) {
             throw new IllegalArgumentException("bos/eos id (" + bosId + ", " + eosId + ") outside vocab_size " + vocabSize);
         }

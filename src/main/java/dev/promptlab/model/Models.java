@@ -104,7 +104,7 @@ public final class Models {
     }
 
     private static String supportedTypes() {
-        return String.join(", ", Architectures.all().stream().map(Architecture::modelType).toList());
+        return String.join(", ", Architectures.all().stream().flatMap(a -> a.modelTypes().stream()).toList());
     }
 
     private static JsonNode configJson(Path dir) {
