@@ -1,51 +1,88 @@
 package dev.promptlab.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.adapt.AdapterFile;
-import dev.promptlab.eval.GreedyDecoder;
+import dev.promptlab.eval.DecodingOptions;
+import dev.promptlab.eval.Generation;
+import dev.promptlab.eval.Generator;
 import dev.promptlab.model.LoadedModel;
+import dev.promptlab.tensor.AtomicFiles;
 import dev.promptlab.tokenize.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Greedy continuation of a text, with an optional adapter. */
-@Command(name = "generate", mixinStandardHelpOptions = true, description = "Continue a text greedily (with an optional adapter).")
+/** Continuation of a text: greedy, sampled or beam search, with no, one or several adapters. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Continue a text (greedy by default; --temperature/--top-p sample, --beam N searches), with no"
+                + " adapter, one, or several (one continuation each). Stops at EOS, a --stop string or --max-tokens.")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model directory, or builtin:tiny|small|base")
     Path modelDir;
-    @Option(names = "--adapter", description = "adapter directory (RUN/adapter)")
-    Path adapterDir;
+    @Option(names = "--adapter", description = "adapter directory (RUN/adapter), any method; repeat for several")
+    List<Path> adapterDirs = new ArrayList<>();
     @Option(names = "--text", required = true, description = "the text to continue")
     String text;
     @Option(names = "--max-tokens", defaultValue = "32", description = "new tokens at most (default ${DEFAULT-VALUE})")
     int maxTokens;
+    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy (default); > 0 samples")
+    double temperature;
+    @Option(names = "--top-p", defaultValue = "1", description = "nucleus sampling mass in (0, 1] (default ${DEFAULT-VALUE})")
+    double topP;
+    @Option(names = "--beam", defaultValue = "1", description = "beam width (default ${DEFAULT-VALUE} = no beam search)")
+    int beams;
+    @Option(names = "--length-penalty", defaultValue = "1", description = "beam score = log p / length^x (default ${DEFAULT-VALUE})")
+    double lengthPenalty;
+    @Option(names = "--stop", description = "stop when the continuation contains this string (cut before it); repeatable")
+    List<String> stops = new ArrayList<>();
+    @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--json", description = "also write the continuations, token ids, stop reasons and log-probabilities here")
+    Path json;
 
     @Override
     public Integer call() throws Exception {
-        if (maxTokens < 1) {
-            throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
-        }
-        try (LoadedModel loaded = ModelRef.load(modelDir);
-                Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
+        DecodingOptions options = new DecodingOptions(maxTokens, temperature, topP, beams, lengthPenalty, stops, seed);
+        try (LoadedModel loaded = ModelRef.load(modelDir)) {
             Tokenizer tokenizer = loaded.tokenizer();
-            int[] text = tokenizer.encode(this.text);
-            int[] context = text;
-            if (tokenizer.addsBos() && tokenizer.bosId() >= 0) {
-                context = new int[text.length + 1];
-                context[0] = tokenizer.bosId();
-                System.arraycopy(text, 0, context, 1, text.length);
+            int[] context = TextIds.of(tokenizer, text, true);
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ArrayNode results = mapper.createArrayNode();
+            List<Path> runs = adapterDirs.isEmpty() ? java.util.Collections.singletonList(null) : adapterDirs;
+            for (Path adapterDir : runs) {
+                try (Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
+                    Generation g = new Generator(loaded.model(), adapter, tokenizer, tokenizer.eosId())
+                            .generate(context, options);
+                    if (runs.size() > 1) {
+                        System.out.println("== " + adapterDir);
+                    }
+                    System.out.println(g.text());
+                    ObjectNode r = results.addObject();
+                    r.put("adapter", adapterDir == null ? null : adapterDir.toString());
+                    r.put("text", g.text());
+                    ArrayNode ids = r.putArray("ids");
+                    for (int id : g.ids()) {
+                        ids.add(id);
+                    }
+                    r.put("stop", g.stop().name().toLowerCase(java.util.Locale.ROOT));
+                    r.put("logprob", g.logProb());
+                }
             }
-            int virtual = adapter == null ? 0 : adapter.virtualTokens();
-            if (virtual + context.length >= loaded.model().config().contextLength()) {
-                throw new IllegalArgumentException("the text has " + context.length + " tokens"
-                        + (virtual > 0 ? " (+" + virtual + " prompt)" : "") + ", leaving no room in the model's context of "
-                        + loaded.model().config().contextLength());
+            if (json != null) {
+                ObjectNode out = mapper.createObjectNode();
+                out.put("prompt", text);
+                out.set("options", mapper.valueToTree(options));
+                out.set("generations", results);
+                AtomicFiles.writeString(json, mapper.writeValueAsString(out) + "\n");
             }
-            int[] ids = new GreedyDecoder(loaded.model(), adapter).generate(context, maxTokens, tokenizer.eosId());
-            System.out.println(tokenizer.decode(ids));
         }
         return 0;
     }

@@ -1,7 +1,10 @@
 package dev.promptlab.model;
 
+import dev.promptlab.tensor.Scopes;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 import java.util.List;
 
@@ -50,6 +53,19 @@ public final class GptCache implements DecodingState {
     @Override
     public int length() {
         return (int) keys.get(0).getShape().get(2);
+    }
+
+    @Override
+    public GptCache reorder(int[] rows, NDManager target) {
+        NDManager own = target.newSubManager();
+        NDArray index = own.create(java.util.Arrays.stream(rows).asLongStream().toArray()); // (B')
+        List<NDArray> k = new java.util.ArrayList<>(keys.size());
+        List<NDArray> v = new java.util.ArrayList<>(values.size());
+        for (int l = 0; l < keys.size(); l++) {
+            k.add(Scopes.into(own, keys.get(l).get(new NDIndex("{}", index)))); // (B', H, S, D)
+            v.add(Scopes.into(own, values.get(l).get(new NDIndex("{}", index)))); // (B', H, S, D)
+        }
+        return new GptCache(own, k, v, prefixLength);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.promptlab.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Decoding state of an {@link Lstm}: the hidden and cell states (L, B, C) after {@link #length()}
@@ -33,6 +34,15 @@ public final class LstmState implements DecodingState {
     @Override
     public int length() {
         return length;
+    }
+
+    @Override
+    public LstmState reorder(int[] rows, NDManager target) {
+        NDManager own = target.newSubManager();
+        NDArray index = own.create(java.util.Arrays.stream(rows).asLongStream().toArray()); // (B')
+        NDArray newH = dev.promptlab.tensor.Scopes.into(own, h.get(new NDIndex(":, {}", index))); // (L, B', C)
+        NDArray newC = dev.promptlab.tensor.Scopes.into(own, c.get(new NDIndex(":, {}", index))); // (L, B', C)
+        return new LstmState(own, newH, newC, length);
     }
 
     @Override

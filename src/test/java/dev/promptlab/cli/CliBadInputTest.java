@@ -20,12 +20,7 @@ class CliBadInputTest {
 
     @BeforeAll
     static void tinyModel() throws IOException {
-        Path corpus = shared.resolve("corpus.txt");
-        SyntheticText.writeCorpus(corpus, 300, 4);
-        model = shared.resolve("model");
-        CliRunner.Result r = CliRunner.run("init-model", "--arch", "gpt", "--layers", "1", "--heads", "2", "--hidden", "16",
-                "--context", "16", "--corpus", corpus.toString(), "--out", model.toString());
-        assertEquals(0, r.exitCode(), r.toString());
+        model = SyntheticText.initTinyModel(shared, 16);
     }
 
     private Path file(String name, String content) throws IOException {

@@ -79,4 +79,17 @@ final class SyntheticText {
     private static String row(String input, String output) {
         return "{\"input\": \"" + input + "\", \"output\": \"" + output + "\"}";
     }
+
+    /** A random 1-layer GPT (16 wide, 2 heads) with a word tokenizer fitted on a small corpus, made by init-model. */
+    static Path initTinyModel(Path dir, int context) throws IOException {
+        Path corpus = dir.resolve("corpus.txt");
+        writeCorpus(corpus, 300, 4);
+        Path model = dir.resolve("model");
+        CliRunner.Result r = CliRunner.run("init-model", "--arch", "gpt", "--layers", "1", "--heads", "2", "--hidden", "16",
+                "--context", Integer.toString(context), "--corpus", corpus.toString(), "--out", model.toString());
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("init-model failed: " + r);
+        }
+        return model;
+    }
 }

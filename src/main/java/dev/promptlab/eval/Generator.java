@@ -1,0 +1,211 @@
+package dev.promptlab.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.promptlab.adapt.Adapter;
+import dev.promptlab.model.DecodingState;
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.model.ModelInput;
+import dev.promptlab.model.ModelOutput;
+import dev.promptlab.tokenize.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Continues a context with a model (and optional adapter) using its decoding state: the context
+ * is read once, then each new token costs one position. Greedy, sampled (temperature, top-p) or
+ * beam search ({@link BeamSearch}), per {@link DecodingOptions}; stops at EOS, at a stop string,
+ * at the token budget or when the context window is full.
+ *
+ * <p>Memory stays flat however long the continuation: each step's arrays live in their own
+ * manager, closed once the next step has produced its decoding state.
+ */
+public final class Generator {
+    private final LanguageModel model;
+    private final Adapter adapter;
+    private final Tokenizer tokenizer;
+    private final int eosId;
+
+    /**
+     * @param adapter applied to every call (it decides itself what to do once a decoding state exists), or null
+     * @param tokenizer decodes the continuation and finds stop strings; null gives no text and allows no stop strings
+     * @param eosId the end-of-sequence id, or -1 for none
+     */
+    public Generator(LanguageModel model, Adapter adapter, Tokenizer tokenizer, int eosId) {
+        this.model = model;
+        this.adapter = adapter;
+        this.tokenizer = tokenizer;
+        this.eosId = eosId;
+    }
+
+    /** New tokens the model's context leaves after {@code contextLength} tokens and the adapter's virtual ones. */
+    int room(int contextLength) {
+        int virtual = adapter == null ? 0 : adapter.virtualTokens();
+        return model.config().contextLength() - virtual - contextLength;
+    }
+
+    public Generation generate(int[] context, DecodingOptions options) {
+        if (context.length == 0) {
+            throw new IllegalArgumentException("cannot continue an empty context: give at least one token");
+        }
+        if (!options.stopStrings().isEmpty() && tokenizer == null) {
+            throw new IllegalArgumentException("stop strings need a tokenizer to decode the continuation");
+        }
+        if (room(context.length) <= 0) {
+            throw new IllegalArgumentException("the context has " + context.length + " tokens"
+                    + (adapter != null && adapter.virtualTokens() > 0 ? " (+" + adapter.virtualTokens() + " virtual)" : "")
+                    + ", leaving no room in the model's context window of " + model.config().contextLength());
+        }
+        return options.beams() > 1 ? new BeamSearch(this, options).run(context) : sample(context, options);
+    }
+
+    private Generation sample(int[] context, DecodingOptions options) {
+        TokenSampler sampler = new TokenSampler(options.temperature(), options.topP(), options.seed());
+        int budget = Math.min(options.maxTokens(), room(context.length));
+        List<Integer> out = new ArrayList<>();
+        double logProb = 0;
+        Generation.Stop stop = options.maxTokens() <= room(context.length) ? Generation.Stop.MAX_TOKENS
+                : Generation.Stop.CONTEXT_FULL;
+        try (NDManager root = model.manager().newSubManager()) {
+            Step step = first(root, context);
+            try {
+                for (int produced = 0; ; produced++) {
+                    float[] logits = step.lastLogits(0); // (V)
+                    int next = sampler.next(logits);
+                    logProb += TokenSampler.logSoftmax(logits)[next];
+                    if (next == eosId) {
+                        stop = Generation.Stop.EOS;
+                        break;
+                    }
+                    out.add(next);
+                    if (stopString(out, options) >= 0) {
+                        stop = Generation.Stop.STOP_STRING;
+                        break;
+                    }
+                    if (produced + 1 >= budget) {
+                        break;
+                    }
+                    step = step.next(root, new int[] {next}, null);
+                }
+            } finally {
+                step.close();
+            }
+        }
+        int[] ids = out.stream().mapToInt(Integer::intValue).toArray();
+        return new Generation(ids, text(ids, options), stop, logProb);
+    }
+
+    /** Reads the context (1, T) with the adapter applied. */
+    Step first(NDManager root, int[] context) {
+        NDManager scope = root.newSubManager();
+        long[] ids = Arrays.stream(context).asLongStream().toArray();
+        ModelInput input = ModelInput.ofIds(scope.create(ids, new Shape(1, ids.length))).withCache(true); // (1, T)
+        return Step.run(model, adapter, input, scope);
+    }
+
+    /** Where the first stop string starts in the decoded continuation, or -1. */
+    int stopString(List<Integer> ids, DecodingOptions options) {
+        if (options.stopStrings().isEmpty()) {
+            return -1;
+        }
+        return firstStop(tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray()), options);
+    }
+
+    /** The decoded continuation, cut before the first stop string. */
+    String text(int[] ids, DecodingOptions options) {
+        if (tokenizer == null) {
+            return null;
+        }
+        String text = tokenizer.decode(ids);
+        int cut = firstStop(text, options);
+        return cut >= 0 ? text.substring(0, cut) : text;
+    }
+
+    private static int firstStop(String text, DecodingOptions options) {
+        int first = -1;
+        for (String s : options.stopStrings()) {
+            int at = text.indexOf(s);
+            if (at >= 0 && (first < 0 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
+    }
+
+    int eosId() {
+        return eosId;
+    }
+
+    LanguageModel model() {
+        return model;
+    }
+
+    /**
+     * One forward call: its logits and the decoding state it returned, both in {@code scope},
+     * a child of the generation's root manager.
+     */
+    static final class Step implements AutoCloseable {
+        private final LanguageModel model;
+        private final Adapter adapter;
+        private final NDManager scope;
+        private final NDArray last; // (B, V) logits of the last position of each row
+        final DecodingState state;
+
+        private Step(LanguageModel model, Adapter adapter, NDManager scope, NDArray last, DecodingState state) {
+            this.model = model;
+            this.adapter = adapter;
+            this.scope = scope;
+            this.last = last;
+            this.state = state;
+        }
+
+        static Step run(LanguageModel model, Adapter adapter, ModelInput input, NDManager scope) {
+            if (adapter != null) {
+                input = adapter.apply(input, model);
+            }
+            ModelOutput output = model.forward(input);
+            NDArray last = output.logits().get(new NDIndex(":, -1, :")); // (B, V)
+            return new Step(model, adapter, scope, last, output.state());
+        }
+
+        float[] lastLogits(int row) {
+            return last.get(row).toFloatArray(); // (V)
+        }
+
+        int rows() {
+            return (int) last.getShape().get(0);
+        }
+
+        /**
+         * Feeds one new token per row; {@code parents} (may be null = identity) says which row of
+         * this step's state each new row continues. Closes this step.
+         */
+        Step next(NDManager root, int[] tokens, int[] parents) {
+            NDManager nextScope = root.newSubManager();
+            try {
+                DecodingState past = parents == null ? state : state.reorder(parents, nextScope);
+                long[] ids = Arrays.stream(tokens).asLongStream().toArray();
+                ModelInput input = ModelInput.ofIds(nextScope.create(ids, new Shape(ids.length, 1))) // (B, 1)
+                        .withPast(past).withCache(true);
+                Step next = run(model, adapter, input, nextScope);
+                close(); // the new state holds copies of everything it needs
+                return next;
+            } catch (RuntimeException e) {
+                nextScope.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (state != null) {
+                state.close();
+            }
+            scope.close();
+        }
+    }
+}
