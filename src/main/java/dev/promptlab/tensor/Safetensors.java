@@ -127,6 +127,10 @@ public final class Safetensors {
             Map<String, NDArray> out = new LinkedHashMap<>();
             for (TensorInfo info : header.tensors().values()) {
                 long len = info.end() - info.begin();
+                if (len > Integer.MAX_VALUE) {
+                    throw new IOException(file + ": tensor '" + info.name() + "' has " + len
+                            + " bytes; tensors over 2 GiB are not supported (split the weight or store it in F16/BF16)");
+                }
                 ByteBuffer raw = ch.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + info.begin(), len)
                         .order(ByteOrder.LITTLE_ENDIAN);
                 NDArray array = toNDArray(raw, info, manager);
@@ -137,28 +141,39 @@ public final class Safetensors {
         }
     }
 
+    /**
+     * Floating tensors are handed to libtorch straight from the memory-mapped file and converted
+     * (or, for F32, copied) there, so the weights end up in memory libtorch owns: no Java heap
+     * array and no Java direct buffer (whose limit, -XX:MaxDirectMemorySize, would cap the model
+     * size), and a checkpoint larger than the heap loads. The mapped view is only read during the
+     * conversion; a tensor larger than 2 GB cannot be mapped as one view and is refused by name.
+     */
     private static NDArray toNDArray(ByteBuffer raw, TensorInfo info, NDManager manager) {
         Shape shape = new Shape(info.shape());
         int n = (int) shape.size();
         switch (info.dtype()) {
-            case F32: {
-                ByteBuffer direct = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
-                direct.asFloatBuffer().put(raw.asFloatBuffer());
-                return manager.create(direct.asFloatBuffer(), shape, DataType.FLOAT32);
-            }
+            case F32:
             case F16: {
-                float[] f = new float[n];
-                for (int i = 0; i < n; i++) {
-                    f[i] = Half.toFloat(raw.getShort(i * 2));
+                DataType stored = info.dtype() == Dtype.F32 ? DataType.FLOAT32 : DataType.FLOAT16;
+                try (NDManager view = manager.newSubManager()) {
+                    NDArray mapped = view.create(raw, shape, stored); // over the file's bytes, not owned
+                    NDArray owned = stored == DataType.FLOAT32 ? mapped.duplicate() : mapped.toType(DataType.FLOAT32, false);
+                    owned.attach(manager);
+                    return owned;
                 }
-                return manager.create(f, shape);
             }
             case BF16: {
+                // libtorch through DJL cannot take bfloat16 bytes (it aborts the process), so the
+                // widening (bf16 = the top 16 bits of an f32) happens here, one tensor at a time.
                 float[] f = new float[n];
                 for (int i = 0; i < n; i++) {
                     f[i] = Float.intBitsToFloat((raw.getShort(i * 2) & 0xFFFF) << 16);
                 }
-                return manager.create(f, shape);
+                try (NDManager view = manager.newSubManager()) {
+                    NDArray owned = view.create(f, shape).duplicate(); // (shape) in libtorch-owned memory
+                    owned.attach(manager);
+                    return owned;
+                }
             }
             case I64: {
                 long[] v = new long[n];
