@@ -33,6 +33,10 @@ import java.util.Map;
  * ...mlp.dense_4h_to_h.*} (C, 4C), {@code transformer.ln_f.*}. Names without {@code
  * transformer.} load too, and {@code lm_head.weight} is ignored (tied), as in HF.
  *
+ * <p>{@link ModelInput#lowRank()} additions apply to every linear layer by its weight name (e.g.
+ * {@code transformer.h.0.self_attention.query_key_value.weight}, whose output keeps the per-head
+ * [H, 3, D] layout, as PEFT's LoRA for BLOOM does).
+ *
  * <p>ALiBi as HF's {@code build_alibi_tensor}: key j gets {@code slope_h · position_j} with
  * position = {@code (cumsum(mask) - 1) · mask} over prefix, past and new positions (prefix
  * positions count as the earliest ones), slopes geometric from 2^(-8/H') for the largest power of

@@ -41,6 +41,10 @@ import java.util.Map;
  * prefix position is not counted (HF's past_key_values behave the same). The rest of the
  * contract (prefix, cache, mask of S = start + T) is {@link CausalAttention}'s.
  *
+ * <p>{@link ModelInput#lowRank()} additions apply to every linear layer by its weight name (e.g.
+ * {@code model.decoder.layers.0.self_attn.q_proj.weight}, {@code ...fc1.weight}, {@code
+ * model.decoder.project_in.weight}).
+ *
  * <p>{@link #hiddenSize()} is E: the width of {@link #inputEmbeddings()}, of embeddings passed in
  * and of the returned hidden states (HF's last_hidden_state, after project_out).
  */
