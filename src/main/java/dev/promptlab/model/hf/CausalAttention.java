@@ -1,0 +1,266 @@
+package dev.promptlab.model.hf;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.promptlab.model.DecodingState;
+import dev.promptlab.model.KvPrefix;
+import dev.promptlab.model.ModelInput;
+import dev.promptlab.tensor.Scalars;
+import dev.promptlab.tensor.Scopes;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The attention bookkeeping of one forward pass of a causal decoder, shared by the Hugging Face
+ * architectures: where the new tokens start, the padding mask, the key/value prefix and past
+ * cache prepended to each layer's keys and values, and the cache handed to the next call.
+ *
+ * <p>Contract (the same as {@code Gpt}): the first new token sits at position P (the prefix
+ * length) without {@code past}, or at {@code past.length()} (which counts the prefix) with one. A
+ * {@link KvPrefix} passed together with a {@code past} cache is not prepended again (the cache
+ * holds it); its length must then match the cache's prefix. The attention mask covers S = start +
+ * T positions (prefix, past, new tokens) with 1 = attend, 0 = padding; causality is applied on top.
+ *
+ * <p>Every temporary lives in the manager of the input array (ids or embeddings).
+ */
+public final class CausalAttention {
+    /** Added to the scores of positions a query may not attend to (finite: a fully masked row stays finite). */
+    public static final float MASKED = -1e9f;
+
+    private final String arch;
+    private final NDManager tmp;
+    private final int b;
+    private final int t;
+    private final int heads;
+    private final KvCache past;
+    private final KvPrefix prepend;
+    private final int prefixLength;
+    private final int start;
+    private final float[] mask;
+    private NDArray bias;
+    private final List<NDArray> cacheK;
+    private final List<NDArray> cacheV;
+
+    private CausalAttention(String arch, NDManager tmp, int b, int t, int heads, KvCache past, KvPrefix prepend,
+            int prefixLength, float[] mask, boolean useCache) {
+        this.arch = arch;
+        this.tmp = tmp;
+        this.b = b;
+        this.t = t;
+        this.heads = heads;
+        this.past = past;
+        this.prepend = prepend;
+        this.prefixLength = prefixLength;
+        this.start = past != null ? past.length() : prefixLength;
+        this.mask = mask;
+        this.cacheK = useCache ? new ArrayList<>() : null;
+        this.cacheV = useCache ? new ArrayList<>() : null;
+        this.bias = additiveMask();
+    }
+
+    /**
+     * Checks the input's past cache (made by {@code arch}, same layers and batch), key/value
+     * prefix ((B or 1, H, P, D) per layer) and mask ((B, S)), failing with a message that names
+     * what does not fit.
+     */
+    public static CausalAttention open(String arch, ModelInput in, int layers, int heads, int headSize) {
+        NDArray source = in.ids() != null ? in.ids() : in.embeddings();
+        int b = in.batchSize();
+        int t = in.length();
+        KvCache past = pastCache(arch, in.past(), layers, b);
+        KvPrefix prefix = in.prefix();
+        int prefixLength = prefix == null ? 0 : checkPrefix(prefix, layers, heads, headSize, b);
+        if (past != null && prefix != null && past.prefixLength() != prefixLength) {
+            throw new IllegalArgumentException("past cache holds a key/value prefix of " + past.prefixLength()
+                    + " positions but the input carries one of " + prefixLength
+                    + " (a prefix must come with the first call; later calls reuse the cached one)");
+        }
+        int start = past != null ? past.length() : prefixLength;
+        float[] mask = maskValues(in.attentionMask(), b, start + t);
+        return new CausalAttention(arch, source.getManager(), b, t, heads, past, past == null ? prefix : null,
+                prefixLength, mask, in.useCache());
+    }
+
+    /** Absolute position of the first new token (prefix and past positions before it). */
+    public int start() {
+        return start;
+    }
+
+    /** S = start + T: the key positions every new token's query may look at (before masking). */
+    public int total() {
+        return start + t;
+    }
+
+    /** Length of the key/value prefix (from the input, or the one the past cache holds). */
+    public int prefixLength() {
+        return past != null ? past.prefixLength() : prefixLength;
+    }
+
+    /**
+     * Hugging Face's positions from the attention mask, (B·S) row-major over all S key positions:
+     * {@code cumsum(mask) - 1} where the mask is 1 and -1 where it is 0 (padding), so real tokens
+     * count only the real tokens before them. Without a mask, position j is simply j.
+     */
+    public long[] maskPositions() {
+        int s = total();
+        long[] pos = new long[b * s];
+        for (int r = 0; r < b; r++) {
+            long seen = 0;
+            for (int j = 0; j < s; j++) {
+                boolean real = mask == null || mask[r * s + j] != 0f;
+                seen += real ? 1 : 0;
+                pos[r * s + j] = real ? seen - 1 : -1;
+            }
+        }
+        return pos;
+    }
+
+    /**
+     * Adds {@code extra} (broadcastable to (B, H, T, S), e.g. ALiBi's (B, H, 1, S)) to every
+     * layer's attention scores; folded into the mask once here rather than once per layer.
+     */
+    public void addBias(NDArray extra) {
+        bias = bias == null ? extra : Scopes.into(tmp, extra.add(bias)); // (B, H, T|1, S)
+    }
+
+    /**
+     * The keys and values of layer {@code layer}'s new tokens, (B, H, T, D) each, with the cached
+     * or prefix positions prepended: (B, H, S, D). Kept for the cache when it was asked for.
+     */
+    public NDArray[] extend(int layer, NDArray k, NDArray v) {
+        if (past != null) {
+            k = Scopes.into(tmp, past.keys(layer).concat(k, 2)); // (B, H, S, D)
+            v = Scopes.into(tmp, past.values(layer).concat(v, 2)); // (B, H, S, D)
+        } else if (prepend != null) {
+            k = Scopes.into(tmp, batched(prepend.keys().get(layer)).concat(k, 2)); // (B, H, S, D)
+            v = Scopes.into(tmp, batched(prepend.values().get(layer)).concat(v, 2)); // (B, H, S, D)
+        }
+        if (cacheK != null) {
+            cacheK.add(k);
+            cacheV.add(v);
+        }
+        return new NDArray[] {k, v};
+    }
+
+    /**
+     * softmax(scale · q kᵀ + bias + mask) v with the heads merged back: q (B, H, T, D), k and v
+     * (B, H, S, D) → (B·T, H·D).
+     */
+    public NDArray attend(NDArray q, NDArray k, NDArray v, double scale) {
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, S)
+        if (scale != 1.0) {
+            scores = Scalars.mul(scores, scale); // (B, H, T, S)
+        }
+        if (bias != null) {
+            scores = scores.add(bias); // (B, H, T, S)
+        }
+        NDArray att = scores.softmax(-1); // (B, H, T, S)
+        long d = q.getShape().get(3);
+        return att.matMul(v).transpose(0, 2, 1, 3).reshape(b * t, heads * d); // (B·T, H·D)
+    }
+
+    /** The cache for the next call (arrays moved into its own child manager), or null unless asked for. */
+    public KvCache cache() {
+        if (cacheK == null) {
+            return null;
+        }
+        NDManager own = tmp.newSubManager();
+        for (int l = 0; l < cacheK.size(); l++) {
+            cacheK.get(l).attach(own); // (B, H, S, D)
+            cacheV.get(l).attach(own); // (B, H, S, D)
+        }
+        return new KvCache(arch, own, cacheK, cacheV, prefixLength());
+    }
+
+    /** A (1, H, P, D) prefix broadcast to (B, H, P, D) (a view, moved to the step's manager); (B, H, P, D) as is. */
+    private NDArray batched(NDArray prefix) {
+        Shape s = prefix.getShape();
+        return s.get(0) == b ? prefix : Scopes.into(tmp, prefix.broadcast(new Shape(b, s.get(1), s.get(2), s.get(3))));
+    }
+
+    /**
+     * 0 where a query may attend, {@link #MASKED} elsewhere: query i (absolute position start + i)
+     * sees key j iff j <= start + i and the mask is 1 at j. (1, 1, T, S) without a mask, (B, 1, T,
+     * S) with one; null when nothing is masked (a single new token, no padding).
+     */
+    private NDArray additiveMask() {
+        int s = total();
+        if (t == 1 && mask == null) {
+            return null;
+        }
+        int rows = mask == null ? 1 : b;
+        float[] m = new float[rows * t * s];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < s; j++) {
+                    boolean hidden = j > start + i || (mask != null && mask[r * s + j] == 0f);
+                    m[(r * t + i) * s + j] = hidden ? MASKED : 0f;
+                }
+            }
+        }
+        return tmp.create(m, new Shape(rows, 1, t, s)); // (B|1, 1, T, S)
+    }
+
+    private static KvCache pastCache(String arch, DecodingState state, int layers, int b) {
+        if (state == null) {
+            return null;
+        }
+        if (!(state instanceof KvCache cache) || !cache.arch().equals(arch)) {
+            throw new IllegalArgumentException(arch + " cannot continue from a " + describe(state) + " (pass the "
+                    + "cache an earlier " + arch + " forward returned)");
+        }
+        if (cache.layers() != layers || cache.batchSize() != b) {
+            throw new IllegalArgumentException("past cache has " + cache.layers() + " layers and batch "
+                    + cache.batchSize() + ", model has " + layers + " layers and the input batch " + b);
+        }
+        return cache;
+    }
+
+    private static String describe(DecodingState state) {
+        return state instanceof KvCache c ? c.arch() + " cache" : state.getClass().getSimpleName();
+    }
+
+    private static int checkPrefix(KvPrefix prefix, int layers, int heads, int headSize, int b) {
+        if (prefix.layers() != layers) {
+            throw new IllegalArgumentException("key/value prefix has " + prefix.layers() + " layers, model has " + layers);
+        }
+        int p = prefix.length();
+        for (int l = 0; l < layers; l++) {
+            for (NDArray a : List.of(prefix.keys().get(l), prefix.values().get(l))) {
+                Shape s = a.getShape();
+                if (s.dimension() != 4 || (s.get(0) != b && s.get(0) != 1) || s.get(1) != heads || s.get(2) != p
+                        || s.get(3) != headSize) {
+                    throw new IllegalArgumentException("key/value prefix of layer " + l + " must be (" + b + " or 1, "
+                            + heads + ", " + p + ", " + headSize + "), got " + s);
+                }
+            }
+        }
+        return p;
+    }
+
+    /** The mask as 0/1 floats (B·S), or null; fails unless it is (B, S) and holds only 0 and 1. */
+    private static float[] maskValues(NDArray attentionMask, int b, int s) {
+        if (attentionMask == null) {
+            return null;
+        }
+        Shape ms = attentionMask.getShape();
+        if (ms.dimension() != 2 || ms.get(0) != b || ms.get(1) != s) {
+            throw new IllegalArgumentException("attention mask must be (B, S) = (" + b + ", " + s
+                    + ") (S = prefix + past + new tokens), got " + ms);
+        }
+        NDArray asFloat = attentionMask.toType(DataType.FLOAT32, false); // (B, S); the mask itself when already FLOAT32
+        float[] m = asFloat.toFloatArray();
+        if (asFloat != attentionMask) {
+            asFloat.close(); // a converted copy: free it now, the mask's manager may outlive this step
+        }
+        for (float x : m) {
+            if (x != 0f && x != 1f) {
+                throw new IllegalArgumentException("attention mask must hold only 0 and 1, found " + x);
+            }
+        }
+        return m;
+    }
+}
