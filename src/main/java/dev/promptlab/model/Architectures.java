@@ -1,11 +1,14 @@
 package dev.promptlab.model;
 
+import dev.promptlab.model.hf.llama.LlamaArchitecture;
+
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** The registry of model families, looked up by CLI name or by {@code config.json}'s model_type. */
 public final class Architectures {
-    private static final List<Architecture> ALL = List.of(new GptArchitecture(), new LstmArchitecture());
+    private static final List<Architecture> ALL = List.of(new GptArchitecture(), new LstmArchitecture(),
+            new LlamaArchitecture());
 
     private Architectures() {}
 
