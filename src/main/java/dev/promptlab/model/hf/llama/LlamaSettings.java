@@ -17,7 +17,7 @@ import java.util.List;
  * @param qkvBias whether q_proj, k_proj and v_proj have biases (qwen2; llama's attention_bias)
  * @param outBias whether o_proj has a bias (llama's attention_bias)
  * @param mlpBias whether gate_proj, up_proj and down_proj have biases (llama's mlp_bias)
- * @param slidingWindow attention window of mistral / qwen2 (0: none); not implemented, so a
+ * @param slidingWindow attention window of mistral / qwen2 (0: none or unused); not implemented, so a
  *     forward pass over more positions than the window is refused (within it, the window has no
  *     effect and the result is exact)
  * @param initStd standard deviation of fresh weights ({@code initializer_range})
@@ -86,7 +86,11 @@ record LlamaSettings(String modelType, int kvHeads, int headDim, double[] invers
         boolean qkvBias = type.equals("qwen2") || attentionBias;
         boolean mlpBias = llama && f.flag("mlp_bias", false);
         int window = 0;
-        if (type.equals("mistral") || (type.equals("qwen2") && f.flag("use_sliding_window", false))) {
+        // Mistral windows every layer; qwen2 only with use_sliding_window, and only layers from
+        // max_window_layers on (transformers' default 28), so a model with fewer layers has none.
+        boolean qwenWindow = type.equals("qwen2") && f.flag("use_sliding_window", false)
+                && f.integer("max_window_layers", 28) < f.integer("num_hidden_layers", 0);
+        if (type.equals("mistral") || qwenWindow) {
             window = f.integer("sliding_window", 0);
             if (window < 0) {
                 throw ConfigJson.bad("sliding_window", "must be positive or null, got " + window);

@@ -91,20 +91,4 @@ final class LlamaTiny {
         }
         return w;
     }
-
-    /** Random token ids (B, T) in [0, V). */
-    static NDArray ids(NDManager m, Rng rng, int b, int t, int vocab) {
-        long[] v = new long[b * t];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = rng.nextInt(vocab);
-        }
-        return m.create(v, new Shape(b, t));
-    }
-
-    static float maxAbsDiff(NDArray a, NDArray b) {
-        if (!a.getShape().equals(b.getShape())) {
-            throw new AssertionError("shapes differ: " + a.getShape() + " vs " + b.getShape());
-        }
-        return a.sub(b).abs().max().getFloat();
-    }
 }
