@@ -264,4 +264,17 @@ public abstract class KvModelContract {
         }
         assertEquals(before, model.manager().getManagedArrays().size());
     }
+
+    /** A prefix lives as long as its adapter: a forward must not leave views of it on the adapter's manager. */
+    @Test
+    void forwardLeavesNothingOnThePrefixManager() {
+        try (NDManager adapter = root.newSubManager(); NDManager m = root.newSubManager()) {
+            KvPrefix prefix = randomPrefix(adapter, new Rng(12), 1, 2); // (1, KV, P, D) per layer: broadcast
+            int before = adapter.getManagedArrays().size();
+            ModelOutput out = model.forward(ModelInput.ofIds(ids(m, new Rng(13), 2, 5)).withPrefix(prefix)
+                    .withCache(true));
+            out.state().close();
+            assertEquals(before, adapter.getManagedArrays().size());
+        }
+    }
 }

@@ -324,8 +324,8 @@ public final class Llama implements LanguageModel {
                 k = Scopes.into(tmp, past.keys(l).concat(k, 2)); // (B, KV, S, D)
                 v = Scopes.into(tmp, past.values(l).concat(v, 2)); // (B, KV, S, D)
             } else if (prependPrefix) {
-                k = Scopes.into(tmp, batched(prefix.keys().get(l), b).concat(k, 2)); // (B, KV, S, D)
-                v = Scopes.into(tmp, batched(prefix.values().get(l), b).concat(v, 2)); // (B, KV, S, D)
+                k = Scopes.into(tmp, batched(prefix.keys().get(l), b, tmp).concat(k, 2)); // (B, KV, S, D)
+                v = Scopes.into(tmp, batched(prefix.values().get(l), b, tmp).concat(v, 2)); // (B, KV, S, D)
             }
             if (cacheK != null) {
                 cacheK.add(k);
@@ -395,10 +395,16 @@ public final class Llama implements LanguageModel {
         return p;
     }
 
-    /** A (1, KV, P, D) prefix as a (B, KV, P, D) view; a (B, KV, P, D) one as is. */
-    private static NDArray batched(NDArray prefix, int b) {
+    /**
+     * A (1, KV, P, D) prefix as a (B, KV, P, D) view in the step's manager (left on the prefix's
+     * own manager, one view per layer and step would pile up there); a (B, KV, P, D) one as is.
+     */
+    private static NDArray batched(NDArray prefix, int b, NDManager tmp) {
         Shape s = prefix.getShape();
-        return s.get(0) == b ? prefix : prefix.broadcast(new Shape(b, s.get(1), s.get(2), s.get(3))); // (B, KV, P, D)
+        if (s.get(0) == b) {
+            return prefix; // (B, KV, P, D)
+        }
+        return Scopes.into(tmp, prefix.broadcast(new Shape(b, s.get(1), s.get(2), s.get(3)))); // (B, KV, P, D)
     }
 
     /** x·Wᵀ + bias (nn.Linear), plus the LoRA delta registered under the weight's name. */
