@@ -1,6 +1,7 @@
 package dev.promptlab.model;
 
 import dev.promptlab.model.hf.bloom.BloomArchitecture;
+import dev.promptlab.model.hf.llama.LlamaArchitecture;
 import dev.promptlab.model.hf.opt.OptArchitecture;
 
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.stream.Collectors;
 /** The registry of model families, looked up by CLI name or by {@code config.json}'s model_type. */
 public final class Architectures {
     private static final List<Architecture> ALL = List.of(new GptArchitecture(), new LstmArchitecture(),
-            new OptArchitecture(), new BloomArchitecture());
+            new OptArchitecture(), new BloomArchitecture(), new LlamaArchitecture());
 
     private Architectures() {}
 

@@ -129,8 +129,8 @@ class ModelsTest {
         assertFails(badHeads, "divisible by heads 3");
 
         Path badType = copy(good, tmp.resolve("bad-type"));
-        Files.writeString(badType.resolve(Models.CONFIG), config.replace("\"gpt2\"", "\"llama\""));
-        ModelLoadException e = assertFails(badType, "unsupported model_type 'llama'");
+        Files.writeString(badType.resolve(Models.CONFIG), config.replace("\"gpt2\"", "\"t5\""));
+        ModelLoadException e = assertFails(badType, "unsupported model_type 't5'");
         assertTrue(e.getMessage().contains("gpt2") && e.getMessage().contains("promptlab-lstm"), e.getMessage());
 
         Path badAct = copy(good, tmp.resolve("bad-act"));
