@@ -38,7 +38,7 @@ final class GenerateCommand implements Callable<Integer> {
                 context[0] = tokenizer.bosId();
                 System.arraycopy(text, 0, context, 1, text.length);
             }
-            int virtual = adapter == null ? 0 : adapter.virtualTokens();
+            int virtual = adapter == null ? 0 : adapter.contextPositions();
             if (virtual + context.length >= loaded.model().config().contextLength()) {
                 throw new IllegalArgumentException("the text has " + context.length + " tokens"
                         + (virtual > 0 ? " (+" + virtual + " prompt)" : "") + ", leaving no room in the model's context of "

@@ -28,7 +28,7 @@ public final class GreedyDecoder {
 
     /** Up to {@code maxTokens} new ids after {@code context}; stops after {@code stopId} (not included) if ≥ 0. */
     public int[] generate(int[] context, int maxTokens, int stopId) {
-        int virtual = adapter == null ? 0 : adapter.virtualTokens();
+        int virtual = adapter == null ? 0 : adapter.contextPositions();
         int room = model.config().contextLength() - virtual - context.length;
         int budget = Math.min(maxTokens, Math.max(0, room));
         List<Integer> out = new ArrayList<>();
