@@ -11,10 +11,7 @@ import dev.promptlab.tensor.Rng;
 import dev.promptlab.tensor.Safetensors;
 import dev.promptlab.train.AdapterObjective;
 import dev.promptlab.train.Batch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -23,27 +20,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** LoRA on language models: a no-op at B = 0, the same as merged weights, PEFT's names for GPT-2, dropout in training only. */
-class LoraTest {
-    @TempDir
-    Path dir;
-    private NDManager root;
-
-    @BeforeEach
-    void setUp() {
-        root = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        root.close();
-    }
-
-    private float[] logits(LanguageModel model, Adapter adapter, int[][] w) {
-        try (NDManager scope = root.newSubManager()) {
-            return AdapterObjective.logits(model, adapter, Batch.ofWindows(w, scope).ids()).toFloatArray();
-        }
-    }
-
+class LoraTest extends AdapterTestBase {
     @Test
     void aFreshLoraIsANoOp() {
         int[][] w = MethodModels.windows(2, 3, 8);

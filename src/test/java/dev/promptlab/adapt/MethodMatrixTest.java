@@ -14,9 +14,6 @@ import dev.promptlab.train.Batch;
 import dev.promptlab.train.Checkpoint;
 import dev.promptlab.train.TrainConfig;
 import dev.promptlab.train.Trainer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,24 +35,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * backbone, loss that falls, save → load → identical logits, PEFT's tensor names, shapes and
  * config keys, and exact resume from a checkpoint.
  */
-class MethodMatrixTest {
+class MethodMatrixTest extends AdapterTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PROMPT_KEYS = List.of("num_virtual_tokens", "token_dim",
             "num_transformer_submodules", "num_attention_heads", "num_layers");
-
-    @TempDir
-    Path dir;
-    private NDManager root;
-
-    @BeforeEach
-    void setUp() {
-        root = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        root.close();
-    }
 
     /**
      * One method as the tests see it: how to make it, how many elements it trains, PEFT's tensors
@@ -145,12 +128,6 @@ class MethodMatrixTest {
             }
         }
         return out.stream();
-    }
-
-    private float[] logits(LanguageModel model, Adapter adapter, int[][] windows) {
-        try (NDManager scope = root.newSubManager()) {
-            return AdapterObjective.logits(model, adapter, Batch.ofWindows(windows, scope).ids()).toFloatArray();
-        }
     }
 
     private Trainer trainer(LanguageModel model, Adapter adapter, Method method, int steps, int[][] w) {

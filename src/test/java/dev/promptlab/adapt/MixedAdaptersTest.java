@@ -7,8 +7,6 @@ import dev.promptlab.model.LanguageModel;
 import dev.promptlab.tensor.Rng;
 import dev.promptlab.train.AdapterObjective;
 import dev.promptlab.train.Batch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,19 +14,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** A mixed batch gives every row the logits its own adapter gives it alone. */
-class MixedAdaptersTest {
-    private NDManager root;
-
-    @BeforeEach
-    void setUp() {
-        root = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        root.close();
-    }
-
+class MixedAdaptersTest extends AdapterTestBase {
     private void assertRowsMatch(LanguageModel model, List<? extends Adapter> adapters, int[] rows) {
         int[][] w = MethodModels.windows(8, rows.length, 7);
         try (NDManager m = root.newSubManager()) {

@@ -11,10 +11,7 @@ import dev.promptlab.model.ModelInput;
 import dev.promptlab.model.ModelOutput;
 import dev.promptlab.tensor.Rng;
 import dev.promptlab.train.AdapterObjective;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,21 +19,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Prefix tuning: PEFT's layout of the prefix, and the prefix as the cached keys and values of real tokens. */
-class PrefixTuningTest {
-    @TempDir
-    Path dir;
-    private NDManager root;
-
-    @BeforeEach
-    void setUp() {
-        root = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        root.close();
-    }
-
+class PrefixTuningTest extends AdapterTestBase {
     /**
      * The cached keys and values of tokens X, written into PEFT's (P, 2·L·D) layout by PEFT's own
      * index arithmetic (view (P, 2L, kvHeads, headSize); layer l's keys at 2l, values at 2l+1),
