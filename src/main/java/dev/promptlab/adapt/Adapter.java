@@ -24,6 +24,30 @@ public interface Adapter extends AutoCloseable {
     /** The input as the model should see it with this adapter applied. */
     ModelInput apply(ModelInput input, LanguageModel model);
 
+    /**
+     * The input as a training step sees it: like {@link #apply}, plus what only training does
+     * (LoRA's dropout). Training draws from {@link #randomState()}.
+     */
+    default ModelInput applyTraining(ModelInput input, LanguageModel model) {
+        return apply(input, model);
+    }
+
+    /**
+     * Positions of the model's context this adapter occupies before the input: the virtual
+     * tokens, or a key/value prefix's length (which takes positions but returns no logits).
+     */
+    default int contextPositions() {
+        return virtualTokens();
+    }
+
+    /** The state of the random stream {@link #applyTraining} draws from (empty: none), for exact resume. */
+    default long[] randomState() {
+        return new long[0];
+    }
+
+    /** Continues the random stream from a {@link #randomState()}. */
+    default void restoreRandomState(long[] state) {}
+
     /** Number of trainable elements. */
     default long trainableCount() {
         return parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();

@@ -29,6 +29,8 @@ import java.util.Map;
 public final class AdapterFile {
     public static final String WEIGHTS = "adapter_model.safetensors";
     public static final String CONFIG = "adapter_config.json";
+    /** promptlab's own tensors beside PEFT's (a prompt encoder's weights), so training can continue. */
+    public static final String EXTRA = "promptlab_encoder.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private AdapterFile() {}
@@ -49,11 +51,21 @@ public final class AdapterFile {
         metadata.put("promptlab.vocab_size", Integer.toString(model.vocabSize()));
         metadata.put("promptlab.hidden_size", Integer.toString(model.hiddenSize()));
         metadata.put("promptlab.num_layers", Integer.toString(model.numLayers()));
+        if (model.supportsKvPrefix()) {
+            metadata.put("promptlab.num_key_value_heads", Integer.toString(model.numKeyValueHeads()));
+        }
 
-        AtomicFiles.writeDirectory(dir, staging -> {
-            Safetensors.write(staging.resolve(WEIGHTS), kind.weights(adapter), metadata);
-            AtomicFiles.writeString(staging.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
-        });
+        try (NDManager scope = model.manager().newSubManager()) {
+            Map<String, NDArray> weights = kind.weights(adapter, model, scope);
+            Map<String, NDArray> extra = kind.extraWeights(adapter);
+            AtomicFiles.writeDirectory(dir, staging -> {
+                Safetensors.write(staging.resolve(WEIGHTS), weights, metadata);
+                if (!extra.isEmpty()) {
+                    Safetensors.write(staging.resolve(EXTRA), extra, metadata);
+                }
+                AtomicFiles.writeString(staging.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
+            });
+        }
     }
 
     /** Reads an adapter for {@code model}; fails with a message naming the file and the mismatch. */
@@ -64,6 +76,10 @@ public final class AdapterFile {
             throw new AdapterException(dir + ": no such adapter directory");
         }
         if (!Files.isRegularFile(configFile)) {
+            if (Files.isRegularFile(dir.resolve("config.json"))) {
+                throw new AdapterException(dir + ": this is a model directory (config.json, no " + CONFIG
+                        + "), e.g. what tune --method full writes; pass it as --model instead");
+            }
             throw new AdapterException(dir + ": no " + CONFIG + " (is this a PEFT adapter directory?)");
         }
         if (!Files.isRegularFile(weightsFile)) {
@@ -89,9 +105,15 @@ public final class AdapterFile {
         checkFingerprint(header.metadata(), "promptlab.vocab_size", model.vocabSize(), "vocabulary size", weightsFile);
         checkFingerprint(header.metadata(), "promptlab.hidden_size", model.hiddenSize(), "hidden size", weightsFile);
         checkFingerprint(header.metadata(), "promptlab.num_layers", model.numLayers(), "number of layers", weightsFile);
+        if (model.supportsKvPrefix()) {
+            checkFingerprint(header.metadata(), "promptlab.num_key_value_heads", model.numKeyValueHeads(),
+                    "number of key/value heads", weightsFile);
+        }
         try (NDManager scope = model.manager().newSubManager()) {
             Map<String, NDArray> weights = Safetensors.read(weightsFile, scope);
-            return kind.read(config, weights, model, weightsFile.toString());
+            Path extraFile = dir.resolve(EXTRA);
+            Map<String, NDArray> extra = Files.isRegularFile(extraFile) ? Safetensors.read(extraFile, scope) : Map.of();
+            return kind.read(config, weights, extra, model, weightsFile.toString());
         } catch (IOException e) {
             throw new AdapterException(e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package dev.promptlab.adapt;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LanguageModel;
@@ -24,9 +25,24 @@ public interface AdapterKind {
     /** Fills {@code config} with the method's PEFT keys (the common keys are already there). */
     void writeConfig(Adapter adapter, LanguageModel model, ObjectNode config);
 
-    /** The tensors to save, by PEFT's names. */
-    Map<String, NDArray> weights(Adapter adapter);
+    /**
+     * The tensors to save, by PEFT's names; arrays computed for saving (transposes, encoder
+     * outputs) are made on {@code scope}, which the caller closes.
+     */
+    Map<String, NDArray> weights(Adapter adapter, LanguageModel model, NDManager scope);
 
-    /** Rebuilds an adapter; {@code file} is only for error messages. */
-    Adapter read(JsonNode config, Map<String, NDArray> weights, LanguageModel model, String file);
+    /**
+     * What training needs beyond PEFT's tensors (a prompt encoder's own weights, which PEFT does
+     * not save), written to {@link AdapterFile#EXTRA} beside them; empty for none.
+     */
+    default Map<String, NDArray> extraWeights(Adapter adapter) {
+        return Map.of();
+    }
+
+    /**
+     * Rebuilds an adapter from PEFT's tensors and, when the directory has them, the
+     * {@link #extraWeights} (else {@code extra} is empty); {@code file} is only for error messages.
+     */
+    Adapter read(JsonNode config, Map<String, NDArray> weights, Map<String, NDArray> extra, LanguageModel model,
+            String file);
 }

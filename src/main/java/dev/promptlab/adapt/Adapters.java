@@ -5,7 +5,8 @@ import java.util.stream.Collectors;
 
 /** The one place adapter methods are registered (like PEFT's mapping of peft_type to tuner). */
 public final class Adapters {
-    private static final List<AdapterKind> KINDS = List.of(new SoftPromptKind());
+    private static final List<AdapterKind> KINDS = List.of(new SoftPromptKind(), new PrefixKind(), new PTuningKind(),
+            new LoraKind());
 
     private Adapters() {}
 
@@ -13,8 +14,11 @@ public final class Adapters {
         return KINDS;
     }
 
+    /** Every method {@code tune} offers: the adapter kinds, then full fine-tuning (a model, not an adapter file). */
     public static List<String> methods() {
-        return KINDS.stream().map(AdapterKind::method).collect(Collectors.toList());
+        List<String> m = KINDS.stream().map(AdapterKind::method).collect(Collectors.toList());
+        m.add(WeightSubset.FULL);
+        return m;
     }
 
     public static AdapterKind byMethod(String method) {

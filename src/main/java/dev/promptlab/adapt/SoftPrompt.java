@@ -1,14 +1,11 @@
 package dev.promptlab.adapt;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.promptlab.model.LanguageModel;
-import dev.promptlab.model.ModelInput;
 import dev.promptlab.tensor.Rng;
-import dev.promptlab.tensor.Scopes;
 import dev.promptlab.tokenize.Tokenizer;
 
 import java.util.LinkedHashMap;
@@ -18,7 +15,7 @@ import java.util.Map;
  * Prompt tuning: P trainable vectors prepended to the input embeddings of a frozen model. The
  * only trainable tensor is {@code prompt_embeddings} (P, C), PEFT's name for it.
  */
-public final class SoftPrompt implements Adapter {
+public final class SoftPrompt implements Adapter, PromptEmbeddings {
     public static final String METHOD = "soft-prompt";
     public static final String WEIGHT = "prompt_embeddings";
 
@@ -132,24 +129,10 @@ public final class SoftPrompt implements Adapter {
         return config.length();
     }
 
+    /** The prompt (P, C) as a view owned by {@code scope}, the caller's per-step manager. */
     @Override
-    public ModelInput apply(ModelInput input, LanguageModel model) {
-        if (input.past() != null) {
-            return input; // the prompt went in with the first call and lives in the decoding state
-        }
-        NDArray tokens = input.embeddings() != null ? input.embeddings() : model.embed(input.ids()); // (B, T, C)
-        NDManager scope = tokens.getManager(); // the caller's per-step manager, never the prompt's own
-        int b = input.batchSize();
-        NDArray prefix = Scopes.into(scope, prompt.expandDims(0)) // (1, P, C)
-                .broadcast(new Shape(b, config.length(), model.hiddenSize())); // (B, P, C)
-        NDArray embeddings = NDArrays.concat(new ai.djl.ndarray.NDList(prefix, tokens), 1); // (B, P+T, C)
-        ModelInput out = input.withEmbeddings(embeddings);
-        if (input.attentionMask() != null) {
-            NDArray mask = input.attentionMask(); // (B, S)
-            NDArray ones = mask.getManager().ones(new Shape(b, config.length()), mask.getDataType()); // (B, P)
-            out = out.withAttentionMask(ones.concat(mask, 1)); // (B, P+S)
-        }
-        return out;
+    public NDArray virtualEmbeddings(NDManager scope, LanguageModel model) {
+        return VirtualTokens.view(prompt, scope); // (P, C)
     }
 
     @Override

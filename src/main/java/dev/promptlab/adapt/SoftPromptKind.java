@@ -27,11 +27,7 @@ final class SoftPromptKind implements AdapterKind {
     @Override
     public void writeConfig(Adapter adapter, LanguageModel model, ObjectNode config) {
         SoftPromptConfig c = ((SoftPrompt) adapter).config();
-        config.put("num_virtual_tokens", c.length());
-        config.put("token_dim", model.hiddenSize());
-        config.put("num_transformer_submodules", 1);
-        config.put("num_attention_heads", model.config().numHeads());
-        config.put("num_layers", model.numLayers());
+        PromptLearningKeys.put(config, c.length(), model.hiddenSize(), model.config().numHeads(), model.numLayers());
         config.put("prompt_tuning_init", c.init().name());
         if (c.init() == SoftPromptConfig.Init.TEXT) {
             config.put("prompt_tuning_init_text", c.initText());
@@ -43,31 +39,15 @@ final class SoftPromptKind implements AdapterKind {
     }
 
     @Override
-    public Map<String, NDArray> weights(Adapter adapter) {
+    public Map<String, NDArray> weights(Adapter adapter, LanguageModel model, ai.djl.ndarray.NDManager scope) {
         return adapter.parameters();
     }
 
     @Override
-    public Adapter read(JsonNode config, Map<String, NDArray> weights, LanguageModel model, String file) {
-        int p = AdapterFile.requiredInt(config, "num_virtual_tokens", file);
-        int dim = AdapterFile.requiredInt(config, "token_dim", file);
-        if (dim != model.hiddenSize()) {
-            throw new AdapterException(file + ": the soft prompt was trained for a model with hidden size " + dim
-                    + " (token_dim), but this model has hidden size " + model.hiddenSize());
-        }
-        int submodules = config.path("num_transformer_submodules").asInt(1);
-        if (submodules != 1) {
-            throw new AdapterException(file + ": num_transformer_submodules " + submodules
-                    + " (encoder-decoder prompts) is not supported; causal LMs use 1");
-        }
-        NDArray values = weights.get(SoftPrompt.WEIGHT);
-        if (values == null) {
-            throw new AdapterException(file + ": no tensor '" + SoftPrompt.WEIGHT + "' (found " + weights.keySet() + ")");
-        }
-        if (values.getShape().dimension() != 2 || values.getShape().get(0) != p || values.getShape().get(1) != dim) {
-            throw new AdapterException(file + ": '" + SoftPrompt.WEIGHT + "' has shape " + values.getShape()
-                    + " but adapter_config.json says (" + p + ", " + dim + ")");
-        }
+    public Adapter read(JsonNode config, Map<String, NDArray> weights, Map<String, NDArray> extra, LanguageModel model,
+            String file) {
+        int p = PromptLearningKeys.check(config, file, "soft prompt", model.hiddenSize(), 0, 0);
+        NDArray values = PromptLearningKeys.promptEmbeddings(weights, file, p, model.hiddenSize());
         String initName = config.path("prompt_tuning_init").asText("RANDOM");
         SoftPromptConfig.Init init;
         try {

@@ -18,6 +18,11 @@ import java.util.Map;
  */
 public final class WeightSubset implements Adapter {
     public static final String METHOD = "weight-subset";
+    /**
+     * {@code tune}'s name for {@link Part#ALL}, the full fine-tuning baseline; it saves a whole
+     * model directory (Hugging Face layout) rather than a PEFT adapter.
+     */
+    public static final String FULL = "full";
 
     /** Which weights are tuned. */
     public enum Part {

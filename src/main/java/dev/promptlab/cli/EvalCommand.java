@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
                 Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
             LanguageModel model = loaded.model();
             Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
-            int virtual = adapter == null ? 0 : adapter.virtualTokens();
+            int virtual = adapter == null ? 0 : adapter.contextPositions();
             TuneCommand.encode(examples, encoder, false, virtual, model.config().contextLength(), source.messagePath());
             ObjectNode result = TuneCommand.JSON.createObjectNode();
             result.put("n", examples.size());

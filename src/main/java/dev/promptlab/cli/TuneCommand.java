@@ -7,8 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.adapt.AdapterFile;
 import dev.promptlab.adapt.Adapters;
+import dev.promptlab.adapt.Lora;
+import dev.promptlab.adapt.LoraConfig;
+import dev.promptlab.adapt.PTuning;
+import dev.promptlab.adapt.PTuningConfig;
+import dev.promptlab.adapt.PrefixConfig;
+import dev.promptlab.adapt.PrefixTuning;
 import dev.promptlab.adapt.SoftPrompt;
 import dev.promptlab.adapt.SoftPromptConfig;
+import dev.promptlab.adapt.WeightSubset;
 import dev.promptlab.eval.ClassificationResult;
 import dev.promptlab.eval.VerbalizerClassifier;
 import dev.promptlab.model.LanguageModel;
@@ -20,6 +27,7 @@ import dev.promptlab.task.Task;
 import dev.promptlab.task.builtin.wordnet.Split;
 import dev.promptlab.tensor.AtomicFiles;
 import dev.promptlab.tensor.Rng;
+import dev.promptlab.tokenize.Tokenizer;
 import dev.promptlab.train.AdapterObjective;
 import dev.promptlab.train.Checkpoint;
 import dev.promptlab.train.Checkpointer;
@@ -38,9 +46,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Trains an adapter on a frozen model; writes config.json, metrics.jsonl, checkpoint/, adapter/ and result.json. */
+/**
+ * Trains an adapter on a frozen model (or, with {@code --method full}, the whole model); writes
+ * config.json, metrics.jsonl, checkpoint/, adapter/ (PEFT layout; model/ for full) and result.json.
+ */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-        description = "Train an adapter (soft prompt) on a frozen model for a JSONL dataset.")
+        description = {"Train an adapter on a frozen model for a JSONL dataset or a built-in task.",
+            "Methods: soft-prompt (prompt tuning), prefix (prefix tuning), p-tuning (prompt encoder), lora,"
+                    + " full (every weight; writes RUN/model instead of RUN/adapter).",
+            "Adapters are written in PEFT's layout (adapter_model.safetensors + adapter_config.json)."
+                    + " The default --lr suits prompts; LoRA and full tuning want a smaller one (e.g. 1e-3, 1e-4)."})
 final class TuneCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -52,14 +67,32 @@ final class TuneCommand implements Callable<Integer> {
     String taskRef;
     @Mixin
     TaskOptions taskOptions;
-    @Option(names = "--method", defaultValue = "soft-prompt", description = "adapter method (default ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "soft-prompt",
+            description = "soft-prompt, prefix, p-tuning, lora or full (default ${DEFAULT-VALUE})")
     String method;
-    @Option(names = "--prompt-length", defaultValue = "10", description = "virtual tokens P (default ${DEFAULT-VALUE})")
+    @Option(names = "--prompt-length", defaultValue = "10",
+            description = "virtual tokens P of soft-prompt, prefix and p-tuning (default ${DEFAULT-VALUE})")
     int promptLength;
-    @Option(names = "--init", defaultValue = "vocab", description = "random, vocab or text (default ${DEFAULT-VALUE})")
+    @Option(names = "--init", defaultValue = "vocab", description = "soft-prompt: random, vocab or text (default ${DEFAULT-VALUE})")
     String init;
-    @Option(names = "--init-text", description = "text whose embeddings start the prompt (with --init text)")
+    @Option(names = "--init-text", description = "soft-prompt: text whose embeddings start the prompt (with --init text)")
     String initText;
+    @Option(names = "--prefix-projection", description = "prefix: reparametrise the prefix by PEFT's MLP (Linear, Tanh, Linear)")
+    boolean prefixProjection;
+    @Option(names = "--encoder-type", description = "p-tuning: mlp or lstm (default mlp)")
+    String encoderType;
+    @Option(names = "--encoder-hidden-size",
+            description = "p-tuning, and prefix with --prefix-projection: hidden size of the encoder (default: the model's)")
+    Integer encoderHiddenSize;
+    @Option(names = "--lora-rank", description = "lora: rank r (default 8)")
+    Integer loraRank;
+    @Option(names = "--lora-alpha", description = "lora: the addition is scaled by alpha / r (default 8)")
+    Double loraAlpha;
+    @Option(names = "--lora-dropout", description = "lora: dropout on the LoRA input while training (default 0)")
+    Double loraDropout;
+    @Option(names = "--target-modules", split = ",",
+            description = "lora: modules to adapt, PEFT style (e.g. c_attn or q_proj,v_proj; default: the model's PEFT default)")
+    List<String> targetModules;
     @Option(names = "--steps", required = true, description = "optimizer steps")
     int steps;
     @Option(names = "--batch-size", defaultValue = "8", description = "examples per step (default ${DEFAULT-VALUE})")
@@ -86,11 +119,7 @@ final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Everything the user gave is checked before the run directory is touched.
-        if (!Adapters.methods().contains(method)) {
-            throw new IllegalArgumentException("unknown method '" + method + "' (available: "
-                    + String.join(", ", Adapters.methods()) + ")");
-        }
-        SoftPromptConfig promptConfig = new SoftPromptConfig(promptLength, SoftPromptConfig.Init.parse(init), initText);
+        MethodConfig methodConfig = methodConfig();
         TrainConfig trainConfig = new TrainConfig(steps, batchSize, lr, warmup, weightDecay, clip, seed, 10, checkpointEvery);
         if (resume) {
             if (!Checkpoint.exists(out.resolve("checkpoint"))) {
@@ -104,59 +133,138 @@ final class TuneCommand implements Callable<Integer> {
         Task task = source.builtin() != null ? source.builtin()
                 : taskOptions.task(trainFile.getFileName().toString(), examples, null);
 
-        try (LoadedModel loaded = ModelRef.load(modelDir)) {
+        try (LoadedModel loaded = ModelRef.load(modelDir);
+                Adapter adapter = methodConfig.create(loaded.model(), loaded.tokenizer(), new Rng(seed))) {
             LanguageModel model = loaded.model();
             Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
-            List<EncodedExample> encoded = encode(examples, encoder, !task.isClassification(), promptLength,
+            List<EncodedExample> encoded = encode(examples, encoder, !task.isClassification(), adapter.contextPositions(),
                     model.config().contextLength(), source.messagePath());
             ObjectNode runConfig = runConfig(task, model, source);
             if (resume) {
                 checkSameRun(runConfig);
             }
             int pad = Math.max(0, loaded.tokenizer().padId());
-            try (SoftPrompt prompt = SoftPrompt.create(promptConfig, model, loaded.tokenizer(), new Rng(seed))) {
-                Files.createDirectories(out);
-                AtomicFiles.writeString(out.resolve("config.json"), JSON.writeValueAsString(runConfig) + "\n");
-                Trainer trainer = new Trainer(trainConfig, prompt.parameters(), new AdapterObjective(model, prompt),
-                        new ExampleSampler(encoded, batchSize, pad, seed + 1), model.manager());
-                if (resume) {
-                    try (var scope = model.manager().newSubManager()) {
-                        trainer.restore(Checkpoint.load(out.resolve("checkpoint"), scope));
-                    }
-                    System.err.printf("resuming at step %d of %d%n", trainer.step(), steps);
+            Files.createDirectories(out);
+            AtomicFiles.writeString(out.resolve("config.json"), JSON.writeValueAsString(runConfig) + "\n");
+            Trainer trainer = new Trainer(trainConfig, adapter.parameters(), new AdapterObjective(model, adapter),
+                    new ExampleSampler(encoded, batchSize, pad, seed + 1), model.manager());
+            if (resume) {
+                try (var scope = model.manager().newSubManager()) {
+                    trainer.restore(Checkpoint.load(out.resolve("checkpoint"), scope));
                 }
-                trainer.addListener(new MetricsWriter(out.resolve("metrics.jsonl"), trainConfig.logEvery()));
-                trainer.addListener(new Checkpointer(out.resolve("checkpoint"), checkpointEvery));
-                if (!quiet) {
-                    trainer.addListener(new ProgressListener("tune"));
-                }
-                try {
-                    trainer.run();
-                } catch (RuntimeException e) {
-                    if (!resume && !Checkpoint.exists(out.resolve("checkpoint"))) {
-                        AtomicFiles.deleteTree(out); // nothing resumable yet: leave no half-written run behind
-                    }
-                    throw e;
-                }
-                AdapterFile.save(prompt, model, out.resolve("adapter"), ModelRef.name(modelDir));
-                ObjectNode result = JSON.createObjectNode();
-                result.put("method", method);
-                result.put("steps", trainer.step());
-                result.put("final_loss", trainer.lastLoss());
-                result.put("trainable_parameters", prompt.trainableCount());
-                if (task.isClassification()) {
-                    List<Example> sample = examples.subList(0, Math.min(examples.size(), 512));
-                    ClassificationResult train = new VerbalizerClassifier(model, prompt, encoder, task.labels(), 32)
-                            .evaluate(sample);
-                    result.put("train_accuracy", train.accuracy());
-                    result.put("train_accuracy_n", train.n());
-                }
-                AtomicFiles.writeString(out.resolve("result.json"), JSON.writeValueAsString(result) + "\n");
-                System.out.printf("wrote %s (final loss %.4f%s)%n", out.resolve("adapter"), trainer.lastLoss(),
-                        result.has("train_accuracy") ? String.format(", train accuracy %.3f", result.get("train_accuracy").asDouble()) : "");
+                System.err.printf("resuming at step %d of %d%n", trainer.step(), steps);
             }
+            trainer.addListener(new MetricsWriter(out.resolve("metrics.jsonl"), trainConfig.logEvery()));
+            trainer.addListener(new Checkpointer(out.resolve("checkpoint"), checkpointEvery));
+            if (!quiet) {
+                trainer.addListener(new ProgressListener("tune"));
+            }
+            try {
+                trainer.run();
+            } catch (RuntimeException e) {
+                if (!resume && !Checkpoint.exists(out.resolve("checkpoint"))) {
+                    AtomicFiles.deleteTree(out); // nothing resumable yet: leave no half-written run behind
+                }
+                throw e;
+            }
+            Path written;
+            if (adapter instanceof WeightSubset) {
+                written = out.resolve("model"); // full tuning: the tuned model itself, loadable as --model
+                LoadedModel.save(model, loaded.tokenizer(), written);
+            } else {
+                written = out.resolve("adapter");
+                AdapterFile.save(adapter, model, written, ModelRef.name(modelDir));
+            }
+            ObjectNode result = JSON.createObjectNode();
+            result.put("method", method);
+            result.put("steps", trainer.step());
+            result.put("final_loss", trainer.lastLoss());
+            result.put("trainable_parameters", adapter.trainableCount());
+            if (task.isClassification()) {
+                List<Example> sample = examples.subList(0, Math.min(examples.size(), 512));
+                ClassificationResult train = new VerbalizerClassifier(model, adapter, encoder, task.labels(), 32)
+                        .evaluate(sample);
+                result.put("train_accuracy", train.accuracy());
+                result.put("train_accuracy_n", train.n());
+            }
+            AtomicFiles.writeString(out.resolve("result.json"), JSON.writeValueAsString(result) + "\n");
+            System.out.printf("wrote %s (final loss %.4f%s)%n", written, trainer.lastLoss(),
+                    result.has("train_accuracy") ? String.format(", train accuracy %.3f", result.get("train_accuracy").asDouble()) : "");
         }
         return 0;
+    }
+
+    /** The method's settings, validated before anything is loaded; builds the adapter once the model is there. */
+    private interface MethodConfig {
+        Adapter create(LanguageModel model, Tokenizer tokenizer, Rng rng);
+    }
+
+    private MethodConfig methodConfig() {
+        List<String> given = new ArrayList<>();
+        if (prefixProjection) {
+            given.add("--prefix-projection");
+        }
+        if (encoderType != null) {
+            given.add("--encoder-type");
+        }
+        if (encoderHiddenSize != null) {
+            given.add("--encoder-hidden-size");
+        }
+        if (loraRank != null || loraAlpha != null || loraDropout != null || targetModules != null) {
+            given.add("--lora-rank/--lora-alpha/--lora-dropout/--target-modules");
+        }
+        if (initText != null) {
+            given.add("--init-text");
+        }
+        List<String> allowed;
+        MethodConfig made;
+        switch (method) {
+            case SoftPrompt.METHOD: {
+                SoftPromptConfig c = new SoftPromptConfig(promptLength, SoftPromptConfig.Init.parse(init), initText);
+                allowed = List.of("--init-text");
+                made = (model, tokenizer, rng) -> SoftPrompt.create(c, model, tokenizer, rng);
+                break;
+            }
+            case PrefixTuning.METHOD: {
+                PrefixConfig c = new PrefixConfig(promptLength, prefixProjection,
+                        encoderHiddenSize == null ? 0 : encoderHiddenSize);
+                allowed = List.of("--prefix-projection", "--encoder-hidden-size");
+                made = (model, tokenizer, rng) -> PrefixTuning.create(c, model, rng);
+                break;
+            }
+            case PTuning.METHOD: {
+                PTuningConfig c = new PTuningConfig(promptLength,
+                        PTuningConfig.Encoder.parse(encoderType == null ? "mlp" : encoderType),
+                        encoderHiddenSize == null ? 0 : encoderHiddenSize);
+                allowed = List.of("--encoder-type", "--encoder-hidden-size");
+                made = (model, tokenizer, rng) -> PTuning.create(c, model, rng);
+                break;
+            }
+            case Lora.METHOD: {
+                int rank = loraRank == null ? 8 : loraRank;
+                double alpha = loraAlpha == null ? 8 : loraAlpha;
+                double dropout = loraDropout == null ? 0 : loraDropout;
+                // rank, alpha and dropout are checked now, before the model loads; the default targets need the model
+                new LoraConfig(rank, alpha, dropout, targetModules == null ? List.of("any") : targetModules);
+                allowed = List.of("--lora-rank/--lora-alpha/--lora-dropout/--target-modules");
+                made = (model, tokenizer, rng) -> Lora.create(
+                        new LoraConfig(rank, alpha, dropout, Lora.targetsOrDefault(targetModules, model)), model, rng);
+                break;
+            }
+            case WeightSubset.FULL:
+                allowed = List.of();
+                made = (model, tokenizer, rng) -> WeightSubset.of(model, WeightSubset.Part.ALL);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown method '" + method + "' (available: "
+                        + String.join(", ", Adapters.methods()) + ")");
+        }
+        for (String flag : given) {
+            if (!allowed.contains(flag)) {
+                throw new IllegalArgumentException(flag + " does not apply to --method " + method);
+            }
+        }
+        return made;
     }
 
     /** Encodes and checks that every example fits the model's context together with the prompt. */
@@ -196,6 +304,27 @@ final class TuneCommand implements Callable<Integer> {
         if (initText != null) {
             c.put("init_text", initText);
         }
+        ObjectNode m = c.putObject("method_config");
+        m.put("prefix_projection", prefixProjection);
+        if (encoderType != null) {
+            m.put("encoder_type", encoderType);
+        }
+        if (encoderHiddenSize != null) {
+            m.put("encoder_hidden_size", encoderHiddenSize);
+        }
+        if (loraRank != null) {
+            m.put("lora_rank", loraRank);
+        }
+        if (loraAlpha != null) {
+            m.put("lora_alpha", loraAlpha);
+        }
+        if (loraDropout != null) {
+            m.put("lora_dropout", loraDropout);
+        }
+        if (targetModules != null) {
+            var t = m.putArray("target_modules");
+            targetModules.forEach(t::add);
+        }
         ObjectNode t = c.putObject("train_config");
         t.put("steps", steps);
         t.put("batch_size", batchSize);
@@ -217,8 +346,11 @@ final class TuneCommand implements Callable<Integer> {
             return;
         }
         JsonNode before = JSON.readTree(file.toFile());
-        for (String field : List.of("template", "labels", "method", "prompt_length", "init", "model_hidden_size",
-                "model_vocab_size")) {
+        for (String field : List.of("template", "labels", "method", "prompt_length", "init", "method_config",
+                "model_hidden_size", "model_vocab_size")) {
+            if (field.equals("method_config") && !before.has(field)) {
+                continue; // a run from before per-method settings were recorded: its method had none
+            }
             if (!same(before.path(field), now.path(field))) {
                 throw new IllegalArgumentException("--resume: " + field + " was " + before.path(field) + " in " + file
                         + " but is " + now.path(field) + " now");

@@ -44,7 +44,7 @@ public final class Generator {
 
     /** New tokens the model's context leaves after {@code contextLength} tokens and the adapter's virtual ones. */
     int room(int contextLength) {
-        int virtual = adapter == null ? 0 : adapter.virtualTokens();
+        int virtual = adapter == null ? 0 : adapter.contextPositions();
         return model.config().contextLength() - virtual - contextLength;
     }
 
@@ -57,7 +57,7 @@ public final class Generator {
         }
         if (room(context.length) <= 0) {
             throw new IllegalArgumentException("the context has " + context.length + " tokens"
-                    + (adapter != null && adapter.virtualTokens() > 0 ? " (+" + adapter.virtualTokens() + " virtual)" : "")
+                    + (adapter != null && adapter.contextPositions() > 0 ? " (+" + adapter.contextPositions() + " prompt)" : "")
                     + ", leaving no room in the model's context window of " + model.config().contextLength());
         }
         return options.beams() > 1 ? new BeamSearch(this, options).run(context) : sample(context, options);

@@ -25,10 +25,10 @@ public final class TokenLogProbs {
 
     /** {@code out[i]} = log p(ids[i] | ids[..i]) for i ≥ 1; {@code out[0]} is NaN (nothing precedes it). */
     public double[] of(int[] ids) {
-        int virtual = adapter == null ? 0 : adapter.virtualTokens();
+        int virtual = adapter == null ? 0 : adapter.contextPositions();
         if (ids.length + virtual > model.config().contextLength()) {
             throw new IllegalArgumentException("the text has " + ids.length + " tokens"
-                    + (virtual > 0 ? " (+" + virtual + " virtual)" : "") + " but the model reads at most "
+                    + (virtual > 0 ? " (+" + virtual + " prompt)" : "") + " but the model reads at most "
                     + model.config().contextLength());
         }
         double[] out = new double[ids.length];

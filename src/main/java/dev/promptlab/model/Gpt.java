@@ -50,7 +50,11 @@ public final class Gpt implements LanguageModel {
     private final NDArray lnfB;
     private final Block[] blocks;
 
-    private record Block(NDArray ln1W, NDArray ln1B, NDArray attnW, NDArray attnB, NDArray attnProjW,
+    /** The linear layers' weight names within a block; each may carry a {@link LowRank} addition. */
+    private static final List<String> LINEAR = List.of("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight",
+            "mlp.c_proj.weight");
+
+    private record Block(String name, NDArray ln1W, NDArray ln1B, NDArray attnW, NDArray attnB, NDArray attnProjW,
             NDArray attnProjB, NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray fcProjW,
             NDArray fcProjB) {}
 
@@ -65,7 +69,7 @@ public final class Gpt implements LanguageModel {
         this.blocks = new Block[config.numLayers()];
         for (int i = 0; i < blocks.length; i++) {
             String p = "h." + i + ".";
-            blocks[i] = new Block(params.get(p + "ln_1.weight"), params.get(p + "ln_1.bias"),
+            blocks[i] = new Block(p, params.get(p + "ln_1.weight"), params.get(p + "ln_1.bias"),
                     params.get(p + "attn.c_attn.weight"), params.get(p + "attn.c_attn.bias"),
                     params.get(p + "attn.c_proj.weight"), params.get(p + "attn.c_proj.bias"),
                     params.get(p + "ln_2.weight"), params.get(p + "ln_2.bias"),
@@ -178,6 +182,29 @@ public final class Gpt implements LanguageModel {
         return manager;
     }
 
+    /** PEFT's default for gpt2: the fused query/key/value projection. */
+    @Override
+    public List<String> defaultLoraTargets() {
+        return List.of("c_attn");
+    }
+
+    @Override
+    public boolean appliesLowRank(String weightName) {
+        return weightName.startsWith("h.") && LINEAR.stream().anyMatch(n -> weightName.endsWith("." + n));
+    }
+
+    /** GPT-2's linear layers are Conv1D, weights (in, out). */
+    @Override
+    public boolean fanInFanOut() {
+        return true;
+    }
+
+    /** GPT2LMHeadModel keeps the blocks under {@code transformer}. */
+    @Override
+    public String modulePath(String weightName) {
+        return "transformer." + LanguageModel.super.modulePath(weightName);
+    }
+
     @Override
     public ModelOutput forward(ModelInput in) {
         NDArray source = in.ids() != null ? in.ids() : in.embeddings();
@@ -221,7 +248,7 @@ public final class Gpt implements LanguageModel {
         for (int l = 0; l < nl; l++) {
             Block blk = blocks[l];
             NDArray a = layerNorm(h, blk.ln1W, blk.ln1B); // (B·T, C)
-            NDArray qkv = conv1d(a, blk.attnW, blk.attnB); // (B·T, 3C)
+            NDArray qkv = conv1d(a, blk.attnW, blk.attnB, in.lowRank().get(blk.name + LINEAR.get(0))); // (B·T, 3C)
             NDList parts = qkv.split(new long[] {c, 2L * c}, 1); // 3 × (B·T, C) views
             NDArray q = Scalars.mul(heads(parts.get(0), b, t, nh, d), scale); // (B, H, T, D), scaled by 1/sqrt(D)
             NDArray k = heads(parts.get(1), b, t, nh, d); // (B, H, T, D)
@@ -243,10 +270,10 @@ public final class Gpt implements LanguageModel {
             }
             NDArray att = scores.softmax(-1); // (B, H, T, S)
             NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b * t, c); // (B·T, C)
-            h = h.add(conv1d(y, blk.attnProjW, blk.attnProjB)); // (B·T, C)
+            h = h.add(conv1d(y, blk.attnProjW, blk.attnProjB, in.lowRank().get(blk.name + LINEAR.get(1)))); // (B·T, C)
             NDArray m = layerNorm(h, blk.ln2W, blk.ln2B); // (B·T, C)
-            NDArray f = geluTanh(conv1d(m, blk.fcW, blk.fcB)); // (B·T, 4C)
-            h = h.add(conv1d(f, blk.fcProjW, blk.fcProjB)); // (B·T, C)
+            NDArray f = geluTanh(conv1d(m, blk.fcW, blk.fcB, in.lowRank().get(blk.name + LINEAR.get(2)))); // (B·T, 4C)
+            h = h.add(conv1d(f, blk.fcProjW, blk.fcProjB, in.lowRank().get(blk.name + LINEAR.get(3)))); // (B·T, C)
         }
         h = layerNorm(h, lnfW, lnfB); // (B·T, C)
         NDArray wteT = onManager(wte.transpose(1, 0), tmp); // (C, V) view
@@ -340,10 +367,15 @@ public final class Gpt implements LanguageModel {
         return x.reshape(b, t, nh, d).transpose(0, 2, 1, 3); // (B, H, T, D)
     }
 
-    /** Hugging Face Conv1D: x (N, in) · w (in, out) + bias (out), fused as addmm. */
-    private static NDArray conv1d(NDArray x, NDArray w, NDArray bias) {
+    /**
+     * Hugging Face Conv1D: x (N, in) · w (in, out) + bias (out), fused as addmm, plus the LoRA
+     * addition of this layer when there is one (Conv1D's (in, out) weight has LowRank's orientation).
+     */
+    private static NDArray conv1d(NDArray x, NDArray w, NDArray bias, LowRank lora) {
         NDArray wT = onManager(w.transpose(1, 0), x.getManager()); // (out, in) view of the (in, out) weight
-        return x.getNDArrayInternal().linear(x, wT, bias).singletonOrThrow(); // (N, out)
+        NDArray y = x.getNDArrayInternal().linear(x, wT, bias).singletonOrThrow(); // (N, out)
+        // the LoRA matrices are long-lived: keep the product on the step's manager, not theirs
+        return lora == null ? y : y.add(onManager(lora.delta(x), x.getManager())); // (N, out)
     }
 
     private NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {

@@ -55,6 +55,43 @@ public interface LanguageModel extends AutoCloseable {
         return config().headSize();
     }
 
+    /**
+     * The modules LoRA adapts when the user names none, in PEFT's spelling (its
+     * {@code TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING} for this architecture, e.g.
+     * {@code c_attn} for GPT-2); empty when the architecture has no default.
+     */
+    default java.util.List<String> defaultLoraTargets() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Whether {@link #forward} adds a {@link ModelInput#lowRank()} addition registered under this
+     * weight name, i.e. the weight is a linear layer's (in, out) matrix. By default every 2-D
+     * weight but the input embedding table.
+     */
+    default boolean appliesLowRank(String weightName) {
+        NDArray w = parameters().get(weightName);
+        return w != null && w.getShape().dimension() == 2 && w != inputEmbeddings();
+    }
+
+    /**
+     * The module path of a weight in the Hugging Face model class, as PEFT names modules
+     * ({@code transformer.h.0.attn.c_attn} for GPT-2's {@code h.0.attn.c_attn.weight}); by default
+     * the weight name without its {@code .weight}.
+     */
+    default String modulePath(String weightName) {
+        return weightName.endsWith(".weight") ? weightName.substring(0, weightName.length() - ".weight".length())
+                : weightName;
+    }
+
+    /**
+     * Whether the Hugging Face checkpoint stores linear weights as (in, out), GPT-2's Conv1D
+     * layout, rather than nn.Linear's (out, in); PEFT's {@code fan_in_fan_out}.
+     */
+    default boolean fanInFanOut() {
+        return false;
+    }
+
     /** Whether {@link ModelInput#prefix()} is supported (attention models). */
     default boolean supportsKvPrefix() {
         return config().numHeads() > 0;

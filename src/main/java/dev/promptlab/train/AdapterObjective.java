@@ -21,10 +21,15 @@ public final class AdapterObjective implements Objective {
 
     /** Logits (B, T, V) for the batch's own positions. */
     public static NDArray logits(LanguageModel model, Adapter adapter, NDArray ids) {
+        return logits(model, adapter, ids, false);
+    }
+
+    /** Logits (B, T, V) for the batch's own positions; {@code training} adds what only training does (dropout). */
+    public static NDArray logits(LanguageModel model, Adapter adapter, NDArray ids, boolean training) {
         ModelInput input = ModelInput.ofIds(ids); // (B, T)
         int virtual = 0;
         if (adapter != null) {
-            input = adapter.apply(input, model);
+            input = training ? adapter.applyTraining(input, model) : adapter.apply(input, model);
             virtual = adapter.virtualTokens();
         }
         NDArray logits = model.forward(input).logits(); // (B, P+T, V)
@@ -33,7 +38,19 @@ public final class AdapterObjective implements Objective {
 
     @Override
     public NDArray loss(Batch batch) {
-        NDArray logits = logits(model, adapter, batch.ids()); // (B, T, V)
+        NDArray logits = logits(model, adapter, batch.ids(), true); // (B, T, V)
         return Losses.maskedMeanNll(logits, batch.targets(), batch.lossMask());
+    }
+
+    @Override
+    public long[] randomState() {
+        return adapter == null ? new long[0] : adapter.randomState();
+    }
+
+    @Override
+    public void restoreRandomState(long[] state) {
+        if (adapter != null) {
+            adapter.restoreRandomState(state);
+        }
     }
 }

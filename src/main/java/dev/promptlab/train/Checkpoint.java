@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * A resumable training state in a directory: {@code parameters.safetensors} (the trained
- * tensors), {@code optimizer.safetensors} (AdamW moments) and {@code state.json} (step, data
- * position). The directory is staged beside its final place and renamed over it, so a crash
+ * tensors, by the adapter's own names: a prompt encoder's or projection's weights, LoRA's
+ * matrices, every model weight for full tuning), {@code optimizer.safetensors} (AdamW moments)
+ * and {@code state.json} (step, data position, the objective's random stream, e.g. LoRA dropout). The directory is staged beside its final place and renamed over it, so a crash
  * leaves the previous checkpoint intact.
  */
 public final class Checkpoint {
@@ -25,7 +26,8 @@ public final class Checkpoint {
     private Checkpoint() {}
 
     /** A loaded checkpoint; its arrays live in the manager given to {@link #load}. */
-    public record State(int step, Map<String, NDArray> parameters, Map<String, NDArray> optimizer, long[] dataState) {}
+    public record State(int step, Map<String, NDArray> parameters, Map<String, NDArray> optimizer, long[] dataState,
+            long[] randomState) {}
 
     public static void save(Trainer trainer, Path dir) throws IOException {
         AtomicFiles.writeDirectory(dir, staging -> {
@@ -37,6 +39,10 @@ public final class Checkpoint {
             var data = state.putArray("data_state");
             for (long v : trainer.data().state()) {
                 data.add(v);
+            }
+            var random = state.putArray("random_state");
+            for (long v : trainer.objective().randomState()) {
+                random.add(v);
             }
             AtomicFiles.writeString(staging.resolve("state.json"), JSON.writeValueAsString(state) + "\n");
         });
@@ -52,12 +58,18 @@ public final class Checkpoint {
             throw new IOException(dir + ": no checkpoint (state.json missing)");
         }
         JsonNode state = JSON.readTree(stateFile.toFile());
-        long[] data = new long[state.path("data_state").size()];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = state.path("data_state").get(i).asLong();
-        }
         return new State(state.path("step").asInt(),
                 Safetensors.read(dir.resolve("parameters.safetensors"), manager),
-                Safetensors.read(dir.resolve("optimizer.safetensors"), manager), data);
+                Safetensors.read(dir.resolve("optimizer.safetensors"), manager), longs(state.path("data_state")),
+                longs(state.path("random_state")));
+    }
+
+    /** A JSON array of integers; a missing field (a checkpoint from before it existed) is empty. */
+    private static long[] longs(JsonNode array) {
+        long[] out = new long[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asLong();
+        }
+        return out;
     }
 }

@@ -7,4 +7,12 @@ import ai.djl.ndarray.NDArray;
 public interface Objective {
     /** A scalar loss; its arrays live in the batch's manager. */
     NDArray loss(Batch batch);
+
+    /** The state of any random stream the loss draws from (LoRA dropout), for exact resume; empty for none. */
+    default long[] randomState() {
+        return new long[0];
+    }
+
+    /** Continues from a {@link #randomState()}. */
+    default void restoreRandomState(long[] state) {}
 }

@@ -131,7 +131,11 @@ public final class Trainer {
         return data;
     }
 
-    /** Continues from a checkpoint: parameters, optimizer moments, step and data position. */
+    public Objective objective() {
+        return objective;
+    }
+
+    /** Continues from a checkpoint: parameters, optimizer moments, step, data position and random stream. */
     public void restore(Checkpoint.State state) {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray saved = state.parameters().get(e.getKey());
@@ -143,6 +147,9 @@ public final class Trainer {
         }
         optimizer.restore(state.optimizer(), state.step());
         data.restore(state.dataState());
+        if (state.randomState().length > 0) {
+            objective.restoreRandomState(state.randomState());
+        }
         step = state.step();
     }
 }

@@ -76,26 +76,6 @@ class SoftPromptTest {
         return w;
     }
 
-    private static BatchSource fixed(int[][] windows) {
-        return new BatchSource() {
-            public Batch next(NDManager m) {
-                return Batch.ofWindows(windows, m);
-            }
-
-            public long[] state() {
-                return new long[0];
-            }
-
-            public void restore(long[] s) {}
-        };
-    }
-
-    private static Map<String, byte[]> weightBytes(LanguageModel m) {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        m.parameters().forEach((k, v) -> out.put(k, v.toByteArray()));
-        return out;
-    }
-
     private SoftPrompt prompt(SoftPromptConfig.Init init, String text, int length) {
         return SoftPrompt.create(new SoftPromptConfig(length, init, text), model, tokenizer, new Rng(5));
     }
@@ -111,19 +91,19 @@ class SoftPromptTest {
         try (SoftPrompt p = prompt(SoftPromptConfig.Init.SAMPLE_VOCAB, null, 6)) {
             assertEquals(6L * 16, p.trainableCount(), "P x C trainable parameters");
             assertEquals(List.of("prompt_embeddings"), List.copyOf(p.parameters().keySet()));
-            Map<String, byte[]> before = weightBytes(model);
+            Map<String, byte[]> before = MethodModels.weightBytes(model);
             float[] promptBefore = p.embeddings().toFloatArray();
             int[][] w = windows(3, tokenizer.vocabSize());
             List<Double> losses = new java.util.ArrayList<>();
             Trainer t = new Trainer(new TrainConfig(30, 4, 0.05, 0, 0, 1.0, 0, 1, 0), p.parameters(),
-                    new AdapterObjective(model, p), fixed(w), root);
+                    new AdapterObjective(model, p), MethodModels.fixed(w), root);
             t.addListener((info, tr) -> losses.add(info.loss()));
             t.run();
             // a fresh GPT-2 init (weights ~0.02) predicts almost uniformly, so a prompt can move the
             // loss only a little; it must still fall, far beyond float noise (~1e-6)
             assertTrue(losses.get(losses.size() - 1) < losses.get(0) - 1e-3, "loss falls: " + losses);
             assertFalse(Arrays.equals(promptBefore, p.embeddings().toFloatArray()), "the prompt moved");
-            Map<String, byte[]> after = weightBytes(model);
+            Map<String, byte[]> after = MethodModels.weightBytes(model);
             for (String name : before.keySet()) {
                 assertArrayEquals(before.get(name), after.get(name), "backbone weight " + name + " changed");
                 assertFalse(model.parameters().get(name).hasGradient(), name + " must not require gradients");
@@ -213,7 +193,7 @@ class SoftPromptTest {
         try (SoftPrompt p = prompt(SoftPromptConfig.Init.SAMPLE_VOCAB, null, 4)) {
             List<Integer> live = new java.util.ArrayList<>();
             Trainer t = new Trainer(new TrainConfig(12, 4, 0.05, 0, 0.01, 1.0, 0, 1, 0), p.parameters(),
-                    new AdapterObjective(model, p), fixed(w), root);
+                    new AdapterObjective(model, p), MethodModels.fixed(w), root);
             t.addListener((info, tr) -> live.add(root.getManagedArrays().size()));
             t.run();
             assertEquals(1, live.stream().distinct().count(), "arrays alive after each step: " + live);
@@ -233,7 +213,7 @@ class SoftPromptTest {
         for (int run = 0; run < 2; run++) {
             try (SoftPrompt p = prompt(SoftPromptConfig.Init.SAMPLE_VOCAB, null, 4)) {
                 Trainer t = new Trainer(new TrainConfig(25, 4, 0.05, 0, 0, 1.0, 0, 1, 0), p.parameters(),
-                        new AdapterObjective(model, p), fixed(w), root);
+                        new AdapterObjective(model, p), MethodModels.fixed(w), root);
                 if (run == 1) {
                     t.addListener((info, tr) -> System.gc());
                 }
@@ -252,7 +232,7 @@ class SoftPromptTest {
         float[] uninterrupted;
         Path saved = dir.resolve("at10");
         try (SoftPrompt p = prompt(SoftPromptConfig.Init.SAMPLE_VOCAB, null, 4)) {
-            Trainer t = new Trainer(config, p.parameters(), new AdapterObjective(model, p), fixed(w), root);
+            Trainer t = new Trainer(config, p.parameters(), new AdapterObjective(model, p), MethodModels.fixed(w), root);
             Path ckpt = dir.resolve("checkpoint");
             t.addListener(new Checkpointer(ckpt, 10));
             t.addListener(new TrainListener() {
@@ -267,7 +247,7 @@ class SoftPromptTest {
             uninterrupted = p.embeddings().toFloatArray();
         }
         try (SoftPrompt p = prompt(SoftPromptConfig.Init.RANDOM, null, 4); NDManager scope = root.newSubManager()) {
-            Trainer t = new Trainer(config, p.parameters(), new AdapterObjective(model, p), fixed(w), root);
+            Trainer t = new Trainer(config, p.parameters(), new AdapterObjective(model, p), MethodModels.fixed(w), root);
             t.restore(Checkpoint.load(saved, scope));
             assertEquals(10, t.step());
             t.run();

@@ -65,7 +65,8 @@ class CliBadInputTest {
 
     @Test
     void unknownMethodListsTheKnownOnes() throws IOException {
-        assertRefused(file("ok.jsonl", GOOD), "unknown method 'prefix-tuning' (available: soft-prompt)", "--method",
+        assertRefused(file("ok.jsonl", GOOD),
+                "unknown method 'prefix-tuning' (available: soft-prompt, prefix, p-tuning, lora, full)", "--method",
                 "prefix-tuning");
     }
 
