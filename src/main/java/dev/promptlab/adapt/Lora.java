@@ -49,15 +49,25 @@ public final class Lora implements Adapter {
         }
     }
 
+    /**
+     * {in, out} of the linear layer whose weight is {@code name}: the weight is (in, out) where the
+     * model stores x·W matrices (GPT-2's Conv1D, {@link LanguageModel#fanInFanOut()}), else
+     * nn.Linear's (out, in).
+     */
+    static long[] linearSize(LanguageModel model, String name) {
+        long[] s = model.parameters().get(name).getShape().getShape();
+        return model.fanInFanOut() ? new long[] {s[0], s[1]} : new long[] {s[1], s[0]};
+    }
+
     /** Fresh LoRA matrices for every linear layer of {@code model} that the config targets. */
     public static Lora create(LoraConfig config, LanguageModel model, Rng rng) {
         NDManager manager = model.manager().newSubManager();
         Map<String, LowRank> additions = new LinkedHashMap<>();
         float scale = (float) (config.alpha() / config.rank());
         for (String name : targetWeights(config, model)) {
-            Shape s = model.parameters().get(name).getShape();
-            long in = s.get(0);
-            long out = s.get(1);
+            long[] inOut = linearSize(model, name);
+            long in = inOut[0];
+            long out = inOut[1];
             NDArray a = manager.create(rng.gaussians(Math.toIntExact(in * config.rank()), 1 / Math.sqrt(in)),
                     new Shape(in, config.rank())); // (in, r)
             NDArray b = manager.zeros(new Shape(config.rank(), out)); // (r, out)

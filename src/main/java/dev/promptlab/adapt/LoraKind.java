@@ -117,7 +117,7 @@ final class LoraKind implements AdapterKind {
         Map<String, NDArray[]> matrices = new LinkedHashMap<>();
         TreeSet<String> unused = new TreeSet<>(weights.keySet());
         for (String w : adapted) {
-            long[] s = model.parameters().get(w).getShape().getShape();
+            long[] s = Lora.linearSize(model, w); // {in, out}
             NDArray a = tensor(weights, keyA(model, w), new long[] {r, s[0]}, file);
             NDArray b = tensor(weights, keyB(model, w), new long[] {s[1], r}, file);
             unused.remove(keyA(model, w));

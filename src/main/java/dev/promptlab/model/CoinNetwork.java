@@ -34,6 +34,12 @@ abstract class CoinNetwork implements InputVectorModel {
         return inputSize;
     }
 
+    /** The coin networks' linear weights are stored (in, out), for x·W. */
+    @Override
+    public boolean fanInFanOut() {
+        return true;
+    }
+
     @Override
     public NDArray inputEmbeddings() {
         return params.get("embedding.weight"); // (D, C): the embedding of symbol i is row i plus the bias

@@ -216,7 +216,7 @@ public final class Gpt implements LanguageModel {
         final int d = config.headSize();
         final int nl = config.numLayers();
 
-        GptCache past = pastCache(in.past(), b);
+        KeyValueCache past = pastCache(in.past(), b);
         KvPrefix prefix = in.prefix();
         int prefixLen = prefix == null ? 0 : checkPrefix(prefix, b);
         if (past != null && prefix != null && past.prefixLength() != prefixLen) {
@@ -257,8 +257,8 @@ public final class Gpt implements LanguageModel {
                 k = onManager(past.keys(l).concat(k, 2), tmp); // (B, H, S, D)
                 v = onManager(past.values(l).concat(v, 2), tmp); // (B, H, S, D)
             } else if (prependPrefix) {
-                k = onManager(batched(prefix.keys().get(l), b).concat(k, 2), tmp); // (B, H, S, D)
-                v = onManager(batched(prefix.values().get(l), b).concat(v, 2), tmp); // (B, H, S, D)
+                k = onManager(batched(prefix.keys().get(l), b, tmp).concat(k, 2), tmp); // (B, H, S, D)
+                v = onManager(batched(prefix.values().get(l), b, tmp).concat(v, 2), tmp); // (B, H, S, D)
             }
             if (cacheK != null) {
                 cacheK.add(k);
@@ -279,26 +279,30 @@ public final class Gpt implements LanguageModel {
         NDArray wteT = onManager(wte.transpose(1, 0), tmp); // (C, V) view
         NDArray logits = h.matMul(wteT).reshape(b, t, config.vocabSize()); // (B, T, V)
 
-        GptCache state = null;
+        KeyValueCache state = null;
         if (cacheK != null) {
             NDManager cm = tmp.newSubManager();
             for (int l = 0; l < nl; l++) {
                 cacheK.get(l).attach(cm); // (B, H, S, D)
                 cacheV.get(l).attach(cm); // (B, H, S, D)
             }
-            state = new GptCache(cm, cacheK, cacheV, past != null ? past.prefixLength() : prefixLen);
+            state = new KeyValueCache("gpt", cm, cacheK, cacheV, past != null ? past.prefixLength() : prefixLen);
         }
         NDArray hidden = in.returnHidden() ? h.reshape(b, t, c) : null; // (B, T, C)
         return new ModelOutput(logits, state, hidden);
     }
 
-    private GptCache pastCache(DecodingState state, int b) {
+    private static String describe(DecodingState state) {
+        return state instanceof KeyValueCache c ? c.arch() + " cache" : state.getClass().getSimpleName();
+    }
+
+    private KeyValueCache pastCache(DecodingState state, int b) {
         if (state == null) {
             return null;
         }
-        if (!(state instanceof GptCache cache)) {
-            throw new IllegalArgumentException("gpt cannot continue from a " + state.getClass().getSimpleName()
-                    + " (pass the GptCache an earlier gpt forward returned)");
+        if (!(state instanceof KeyValueCache cache) || !cache.arch().equals("gpt")) {
+            throw new IllegalArgumentException("gpt cannot continue from a " + describe(state)
+                    + " (pass the cache an earlier gpt forward returned)");
         }
         if (cache.layers() != config.numLayers() || cache.batchSize() != b) {
             throw new IllegalArgumentException("past cache has " + cache.layers() + " layers and batch "
@@ -327,9 +331,11 @@ public final class Gpt implements LanguageModel {
     }
 
     /** A (1, H, P, D) prefix broadcast to (B, H, P, D) (a view); (B, H, P, D) as is. */
-    private static NDArray batched(NDArray prefix, int b) {
+    /** The prefix for all B rows; a broadcast view goes into {@code tmp}, not the prefix's long-lived manager. */
+    private static NDArray batched(NDArray prefix, int b, NDManager tmp) {
         Shape s = prefix.getShape();
-        return s.get(0) == b ? prefix : prefix.broadcast(new Shape(b, s.get(1), s.get(2), s.get(3))); // (B, H, P, D)
+        return s.get(0) == b ? prefix
+                : onManager(prefix.broadcast(new Shape(b, s.get(1), s.get(2), s.get(3))), tmp); // (B, H, P, D)
     }
 
     /**

@@ -114,8 +114,11 @@ class MethodMatrixTest extends AdapterTestBase {
         Map<String, Shape> s = new TreeMap<>();
         for (String w : loraTargets(m)) {
             String module = "base_model.model." + m.modulePath(w);
-            s.put(module + ".lora_A.weight", new Shape(2, shape(m, w).get(0)));
-            s.put(module + ".lora_B.weight", new Shape(shape(m, w).get(1), 2));
+            // the checkpoint's weight is (in, out) for Conv1D models (fan_in_fan_out), else nn.Linear's (out, in)
+            long in = m.fanInFanOut() ? shape(m, w).get(0) : shape(m, w).get(1);
+            long out = m.fanInFanOut() ? shape(m, w).get(1) : shape(m, w).get(0);
+            s.put(module + ".lora_A.weight", new Shape(2, in));
+            s.put(module + ".lora_B.weight", new Shape(out, 2));
         }
         return s;
     }
@@ -150,7 +153,9 @@ class MethodMatrixTest extends AdapterTestBase {
             assertTrue(losses.get(losses.size() - 1) < losses.get(0) - 0.05, "loss falls: " + losses);
             Map<String, byte[]> after = MethodModels.weightBytes(model);
             if (method.name.equals("full")) {
-                assertFalse(java.util.Arrays.equals(before.get("wte.weight"), after.get("wte.weight")), "full tunes weights");
+                String embeddings = model.parameters().entrySet().stream()
+                        .filter(e -> e.getValue() == model.inputEmbeddings()).findFirst().orElseThrow().getKey();
+                assertFalse(java.util.Arrays.equals(before.get(embeddings), after.get(embeddings)), "full tunes weights");
             } else {
                 before.forEach((k, v) -> assertArrayEquals(v, after.get(k), "backbone weight " + k + " changed"));
             }

@@ -3,7 +3,9 @@ package dev.promptlab.adapt;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.Architectures;
+import dev.promptlab.model.hf.HfTestModels;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.ModelConfig;
 import dev.promptlab.tensor.Rng;
@@ -39,7 +41,25 @@ final class MethodModels {
 
     static List<Case> all() {
         return List.of(new Case("gpt", (m, seed) -> tiny(new ModelConfig("gpt", VOCAB, 32, 16, 2, 2, 64, 1e-5, 0, 1), m,
-                seed)));
+                        seed)),
+                new Case("opt", (m, seed) -> tiny(HfTestModels.json("model_type", "opt", "vocab_size", VOCAB,
+                        "hidden_size", 16, "num_hidden_layers", 2, "num_attention_heads", 2, "ffn_dim", 32,
+                        "max_position_embeddings", 32, "word_embed_proj_dim", 16, "do_layer_norm_before", true,
+                        "activation_function", "relu", "pad_token_id", 1, "bos_token_id", 0, "eos_token_id", 1), m, seed)),
+                new Case("bloom", (m, seed) -> tiny(HfTestModels.json("model_type", "bloom", "vocab_size", VOCAB,
+                        "hidden_size", 16, "n_layer", 2, "n_head", 2, "seq_length", 32, "bos_token_id", 0,
+                        "eos_token_id", 1), m, seed)),
+                // grouped-query attention (4 query heads over 2 key/value heads), untied output layer
+                new Case("llama", (m, seed) -> tiny(HfTestModels.json("model_type", "llama", "vocab_size", VOCAB,
+                        "hidden_size", 16, "intermediate_size", 32, "num_hidden_layers", 2, "num_attention_heads", 4,
+                        "num_key_value_heads", 2, "max_position_embeddings", 32, "tie_word_embeddings", false,
+                        "bos_token_id", 0, "eos_token_id", 1), m, seed)));
+    }
+
+    /** A model read from a Hugging Face {@code config.json} with large random weights. */
+    static LanguageModel tiny(ObjectNode configJson, NDManager m, long seed) {
+        ModelConfig config = Architectures.byModelType(configJson.get("model_type").asText()).readConfig(configJson);
+        return tiny(config, m, seed);
     }
 
     /** A model of {@code config}'s architecture with large random weights. */

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.promptlab.model.GptCache;
+import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.ModelConfig;
 import dev.promptlab.model.ModelInput;
@@ -45,7 +45,7 @@ class PrefixTuningTest extends AdapterTestBase {
                 float[] whole = model.forward(ModelInput.ofIds(ids)).logits().get(new NDIndex(":, {}:, :", p))
                         .toFloatArray(); // (1, T, V)
                 ModelOutput cached = model.forward(ModelInput.ofIds(x).withCache(true));
-                GptCache cache = (GptCache) cached.state();
+                KeyValueCache cache = (KeyValueCache) cached.state();
                 float[] flat = new float[p * 2 * l * kv * hd]; // (P, 2L·D)
                 for (int layer = 0; layer < l; layer++) {
                     float[] k = cache.keys(layer).toFloatArray(); // (1, kvH, P, hd)

@@ -101,7 +101,7 @@ class GptTest {
             NDArray first = TinyModels.ids(m, rng, 2, 4, 50); // (B, P)
             NDArray rest = TinyModels.ids(m, rng, 2, 9, 50); // (B, T)
             // Keys/values of 4 real tokens used as a prefix: same as continuing from their cache.
-            try (GptCache cache = (GptCache) model.forward(ModelInput.ofIds(first).withCache(true)).state()) {
+            try (KeyValueCache cache = (KeyValueCache) model.forward(ModelInput.ofIds(first).withCache(true)).state()) {
                 List<NDArray> keys = new ArrayList<>();
                 List<NDArray> values = new ArrayList<>();
                 for (int l = 0; l < cache.layers(); l++) {

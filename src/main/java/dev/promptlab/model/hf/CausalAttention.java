@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.DecodingState;
 import dev.promptlab.model.KvPrefix;
 import dev.promptlab.model.ModelInput;
@@ -35,7 +36,7 @@ public final class CausalAttention {
     private final int b;
     private final int t;
     private final int heads;
-    private final KvCache past;
+    private final KeyValueCache past;
     private final KvPrefix prepend;
     private final int prefixLength;
     private final int start;
@@ -44,7 +45,7 @@ public final class CausalAttention {
     private final List<NDArray> cacheK;
     private final List<NDArray> cacheV;
 
-    private CausalAttention(String arch, NDManager tmp, int b, int t, int heads, KvCache past, KvPrefix prepend,
+    private CausalAttention(String arch, NDManager tmp, int b, int t, int heads, KeyValueCache past, KvPrefix prepend,
             int prefixLength, float[] mask, boolean useCache) {
         this.arch = arch;
         this.tmp = tmp;
@@ -70,7 +71,7 @@ public final class CausalAttention {
         NDArray source = in.ids() != null ? in.ids() : in.embeddings();
         int b = in.batchSize();
         int t = in.length();
-        KvCache past = pastCache(arch, in.past(), layers, b);
+        KeyValueCache past = pastCache(arch, in.past(), layers, b);
         KvPrefix prefix = in.prefix();
         int prefixLength = prefix == null ? 0 : checkPrefix(prefix, layers, heads, headSize, b);
         if (past != null && prefix != null && past.prefixLength() != prefixLength) {
@@ -163,7 +164,7 @@ public final class CausalAttention {
     }
 
     /** The cache for the next call (arrays moved into its own child manager), or null unless asked for. */
-    public KvCache cache() {
+    public KeyValueCache cache() {
         if (cacheK == null) {
             return null;
         }
@@ -172,7 +173,7 @@ public final class CausalAttention {
             cacheK.get(l).attach(own); // (B, H, S, D)
             cacheV.get(l).attach(own); // (B, H, S, D)
         }
-        return new KvCache(arch, own, cacheK, cacheV, prefixLength());
+        return new KeyValueCache(arch, own, cacheK, cacheV, prefixLength());
     }
 
     /** A (1, H, P, D) prefix broadcast to (B, H, P, D) (a view, moved to the step's manager); (B, H, P, D) as is. */
@@ -204,11 +205,11 @@ public final class CausalAttention {
         return tmp.create(m, new Shape(rows, 1, t, s)); // (B|1, 1, T, S)
     }
 
-    private static KvCache pastCache(String arch, DecodingState state, int layers, int b) {
+    private static KeyValueCache pastCache(String arch, DecodingState state, int layers, int b) {
         if (state == null) {
             return null;
         }
-        if (!(state instanceof KvCache cache) || !cache.arch().equals(arch)) {
+        if (!(state instanceof KeyValueCache cache) || !cache.arch().equals(arch)) {
             throw new IllegalArgumentException(arch + " cannot continue from a " + describe(state) + " (pass the "
                     + "cache an earlier " + arch + " forward returned)");
         }
@@ -220,7 +221,7 @@ public final class CausalAttention {
     }
 
     private static String describe(DecodingState state) {
-        return state instanceof KvCache c ? c.arch() + " cache" : state.getClass().getSimpleName();
+        return state instanceof KeyValueCache c ? c.arch() + " cache" : state.getClass().getSimpleName();
     }
 
     private static int checkPrefix(KvPrefix prefix, int layers, int heads, int headSize, int b) {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.Architecture;
 import dev.promptlab.model.Architectures;
 import dev.promptlab.model.DecodingState;
@@ -133,7 +134,7 @@ public abstract class DecoderContractTest {
             NDArray first = ids(m, rng, 2, 4); // (B, P)
             NDArray rest = ids(m, rng, 2, 9); // (B, T)
             // Keys/values of 4 real tokens used as a prefix: same as continuing from their cache.
-            try (KvCache cache = (KvCache) model.forward(ModelInput.ofIds(first).withCache(true)).state()) {
+            try (KeyValueCache cache = (KeyValueCache) model.forward(ModelInput.ofIds(first).withCache(true)).state()) {
                 List<NDArray> keys = new ArrayList<>();
                 List<NDArray> values = new ArrayList<>();
                 for (int l = 0; l < cache.layers(); l++) {

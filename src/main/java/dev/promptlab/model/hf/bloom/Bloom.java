@@ -209,4 +209,10 @@ public final class Bloom extends HfDecoder {
     public String toString() {
         return "Bloom(" + config() + ", " + options + ")";
     }
+
+    /** PEFT's default for bloom: the fused query/key/value projection. */
+    @Override
+    public java.util.List<String> defaultLoraTargets() {
+        return java.util.List.of("query_key_value");
+    }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.DecodingState;
 import dev.promptlab.model.KvPrefix;
 import dev.promptlab.model.LanguageModel;
@@ -56,6 +57,8 @@ import java.util.Map;
  * weights never require gradients unless a caller sets it.
  */
 public final class Llama implements LanguageModel {
+    /** The architecture name its caches carry. */
+    private static final String ARCH = "llama";
     /** Added to the scores of positions a query may not see; finite, so a fully masked row stays finite. */
     private static final float MASKED = -1e9f;
 
@@ -288,7 +291,7 @@ public final class Llama implements LanguageModel {
         final int d = settings.headDim();
         final Map<String, LowRank> lowRank = in.lowRank();
 
-        LlamaCache past = pastCache(in.past(), b);
+        KeyValueCache past = pastCache(in.past(), b);
         KvPrefix prefix = in.prefix();
         int prefixLen = prefix == null ? 0 : checkPrefix(prefix, b);
         if (past != null && prefix != null && past.prefixLength() != prefixLen) {
@@ -347,25 +350,26 @@ public final class Llama implements LanguageModel {
         h = rmsNorm(h, finalNorm); // (B, T, C)
         NDArray logits = apply(lmHead, h, lowRank); // (B, T, V)
 
-        LlamaCache state = null;
+        KeyValueCache state = null;
         if (cacheK != null) {
             NDManager cm = tmp.newSubManager();
             for (int l = 0; l < layers.length; l++) {
                 cacheK.get(l).attach(cm); // (B, KV, S, D)
                 cacheV.get(l).attach(cm); // (B, KV, S, D)
             }
-            state = new LlamaCache(cm, cacheK, cacheV, past != null ? past.prefixLength() : prefixLen);
+            state = new KeyValueCache(ARCH, cm, cacheK, cacheV, past != null ? past.prefixLength() : prefixLen);
         }
         return new ModelOutput(logits, state, in.returnHidden() ? h : null);
     }
 
-    private LlamaCache pastCache(DecodingState state, int b) {
+    private KeyValueCache pastCache(DecodingState state, int b) {
         if (state == null) {
             return null;
         }
-        if (!(state instanceof LlamaCache cache)) {
+        if (!(state instanceof KeyValueCache cache) || !cache.arch().equals(ARCH)) {
             throw new IllegalArgumentException(settings.modelType() + " cannot continue from a "
-                    + state.getClass().getSimpleName() + " (pass the LlamaCache an earlier forward returned)");
+                    + (state instanceof KeyValueCache c ? c.arch() + " cache" : state.getClass().getSimpleName())
+                    + " (pass the cache an earlier forward returned)");
         }
         if (cache.layers() != layers.length || cache.batchSize() != b) {
             throw new IllegalArgumentException("past cache has " + cache.layers() + " layers and batch "
@@ -511,5 +515,11 @@ public final class Llama implements LanguageModel {
     @Override
     public String toString() {
         return "Llama(" + settings.modelType() + ", " + config + ")";
+    }
+
+    /** PEFT's default for llama, mistral and qwen2: the query and value projections. */
+    @Override
+    public java.util.List<String> defaultLoraTargets() {
+        return java.util.List.of("q_proj", "v_proj");
     }
 }

@@ -12,7 +12,7 @@ import dev.promptlab.model.hf.CausalAttention;
 import dev.promptlab.model.hf.HfDecoder;
 import dev.promptlab.model.hf.HfLayers;
 import dev.promptlab.model.hf.HfWeights;
-import dev.promptlab.model.hf.KvCache;
+import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.tensor.Rng;
 import dev.promptlab.tensor.Scalars;
 
@@ -207,7 +207,7 @@ public final class Opt extends HfDecoder {
             h = HfLayers.linear(h, w(P + "project_out.weight"), null, lora.get(P + "project_out.weight")); // (B·T, E)
         }
         NDArray logits = tiedLogits(h, b, t); // (B, T, V)
-        KvCache state = att.cache();
+        KeyValueCache state = att.cache();
         NDArray hidden = in.returnHidden() ? h.reshape(b, t, e) : null; // (B, T, E)
         return new ModelOutput(logits, state, hidden);
     }
@@ -248,5 +248,11 @@ public final class Opt extends HfDecoder {
     @Override
     public String toString() {
         return "Opt(" + config() + ", " + options + ")";
+    }
+
+    /** PEFT's default for opt: the query and value projections. */
+    @Override
+    public java.util.List<String> defaultLoraTargets() {
+        return java.util.List.of("q_proj", "v_proj");
     }
 }

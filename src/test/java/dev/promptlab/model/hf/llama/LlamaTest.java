@@ -3,6 +3,7 @@ package dev.promptlab.model.hf.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.DecodingState;
 import dev.promptlab.model.KvPrefix;
 import dev.promptlab.model.LanguageModel;
@@ -42,7 +43,7 @@ class LlamaTest extends KvModelContract {
 
     @Override
     protected KvPrefix prefixOf(DecodingState state, String rows) {
-        LlamaCache cache = (LlamaCache) state;
+        KeyValueCache cache = (KeyValueCache) state;
         List<NDArray> keys = new ArrayList<>();
         List<NDArray> values = new ArrayList<>();
         for (int l = 0; l < cache.layers(); l++) {
