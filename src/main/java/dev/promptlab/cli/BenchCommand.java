@@ -2,6 +2,7 @@ package dev.promptlab.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.bench.Benchmarks;
+import dev.promptlab.bench.CheckpointBench;
 import dev.promptlab.bench.Machine;
 import dev.promptlab.model.ModelConfig;
 import dev.promptlab.tensor.AtomicFiles;
@@ -13,7 +14,8 @@ import java.util.concurrent.Callable;
 
 /** Measures the engine's sgemm and a soft-prompt training step on GPT-2-small shapes. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure sgemm GFLOP/s and a soft-prompt training step on GPT-2-small shapes (medians).")
+        description = "Measure sgemm GFLOP/s and a soft-prompt training step on GPT-2-small shapes (medians); with"
+                + " --model DIR, measure that checkpoint instead: load time, peak memory, score and generation speed.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", required = true, description = "where to write the figures")
     Path jsonOut;
@@ -21,6 +23,12 @@ final class BenchCommand implements Callable<Integer> {
     int runs;
     @Option(names = "--warmup", defaultValue = "1", description = "untimed runs first (default ${DEFAULT-VALUE})")
     int warmup;
+    @Option(names = "--model", description = "a model directory (Hugging Face layout) to measure instead")
+    Path model;
+    @Option(names = "--score-tokens", defaultValue = "128", description = "with --model: tokens scored per run (default ${DEFAULT-VALUE})")
+    int scoreTokens;
+    @Option(names = "--new-tokens", defaultValue = "32", description = "with --model: tokens generated per run (default ${DEFAULT-VALUE})")
+    int newTokens;
 
     @Override
     public Integer call() throws Exception {
@@ -31,6 +39,14 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode machine = out.putObject("machine");
         Machine.describe().forEach(machine::put);
         System.out.println("machine: " + machine);
+        if (model != null) {
+            if (scoreTokens < 2 || newTokens < 1) {
+                throw new IllegalArgumentException("--score-tokens must be >= 2 and --new-tokens >= 1");
+            }
+            out.set("checkpoint", checkpoint());
+            AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(out) + "\n");
+            return 0;
+        }
 
         int n = 2048;
         Benchmarks.Timing sgemm = Benchmarks.sgemm(n, Math.max(2, warmup), Math.max(runs, 5));
@@ -61,5 +77,26 @@ final class BenchCommand implements Callable<Integer> {
                 step.median(), gflops, gflops / sgemmGflops);
         AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(out) + "\n");
         return 0;
+    }
+
+    private ObjectNode checkpoint() {
+        CheckpointBench b = CheckpointBench.run(model, runs, scoreTokens, newTokens);
+        ObjectNode o = TuneCommand.JSON.createObjectNode();
+        o.put("model", model.toString());
+        o.put("parameters", b.parameters());
+        o.put("load_seconds_median", b.loadSeconds().median());
+        o.putPOJO("load_seconds_samples", b.loadSeconds().samples());
+        o.put("peak_rss_bytes", b.peakRssBytes());
+        o.put("score_tokens", b.scoreLength());
+        o.put("score_tokens_per_second_median", b.scoreTokensPerSecond().median());
+        o.putPOJO("score_tokens_per_second_samples", b.scoreTokensPerSecond().samples());
+        o.put("new_tokens", b.newTokens());
+        o.put("generate_tokens_per_second_median", b.generateTokensPerSecond().median());
+        o.putPOJO("generate_tokens_per_second_samples", b.generateTokensPerSecond().samples());
+        System.out.printf("%s: %.3fB parameters, load %.1f s median, peak RSS %.2f GiB, score %.1f tokens/s (%d tokens),"
+                + " generate %.2f tokens/s (greedy, %d new)%n", model, b.parameters() / 1e9, b.loadSeconds().median(),
+                b.peakRssBytes() / (double) (1L << 30), b.scoreTokensPerSecond().median(), b.scoreLength(),
+                b.generateTokensPerSecond().median(), b.newTokens());
+        return o;
     }
 }

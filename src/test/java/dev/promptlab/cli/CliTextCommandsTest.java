@@ -66,4 +66,19 @@ class CliTextCommandsTest {
         assertEquals(2, bad.exitCode(), bad.toString());
         assertTrue(bad.err().contains("cannot be combined with sampling"), bad.err());
     }
+
+    @Test
+    void benchMeasuresACheckpoint() throws IOException {
+        Path out = shared.resolve("bench.json");
+        CliRunner.Result r = CliRunner.run("bench", "--model", model.toString(), "--runs", "2", "--score-tokens", "20",
+                "--new-tokens", "5", "--json", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode c = JSON.readTree(Files.readString(out)).get("checkpoint");
+        assertEquals(2, c.get("load_seconds_samples").size());
+        assertTrue(c.get("load_seconds_median").asDouble() > 0, c.toString());
+        assertTrue(c.get("parameters").asLong() > 1000, c.toString());
+        assertTrue(c.get("score_tokens_per_second_median").asDouble() > 0, c.toString());
+        assertTrue(c.get("generate_tokens_per_second_median").asDouble() > 0, c.toString());
+        assertTrue(c.get("peak_rss_bytes").asLong() > 0, c.toString());
+    }
 }
