@@ -1,6 +1,7 @@
 package dev.promptlab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.adapt.AdapterFile;
@@ -32,8 +33,9 @@ import java.util.concurrent.Callable;
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model directory, or builtin:tiny|small|base")
     Path modelDir;
-    @Option(names = "--adapter", description = "adapter directory (RUN/adapter)")
-    Path adapterDir;
+    @Option(names = "--adapter", description = "adapter directory (RUN/adapter), any method; repeat to evaluate several"
+            + " on the same examples (the JSON then lists one result per adapter)")
+    List<Path> adapterDirs = new ArrayList<>();
     @Option(names = "--data", description = "JSONL file of {\"input\": ..., \"output\": ...}")
     Path dataFile;
     @Option(names = "--task", description = "built-in task builtin:NAME[:SPLIT] instead of --data (default split: test)")
@@ -51,11 +53,30 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TaskSource source = TaskSource.resolve(taskRef, dataFile, "--data", Split.TEST, taskOptions);
         List<Example> examples = source.examples();
-        JsonNode runConfig = AdapterRef.runConfig(adapterDir);
+        // the template and labels come from the (first) adapter's run, when it was tuned on a data file
+        JsonNode runConfig = AdapterRef.runConfig(adapterDirs.isEmpty() ? null : adapterDirs.get(0));
         Task task = source.builtin() != null ? source.builtin()
                 : taskOptions.task(dataFile.getFileName().toString(), examples, runConfig);
-        try (LoadedModel loaded = ModelRef.load(modelDir);
-                Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
+        try (LoadedModel loaded = ModelRef.load(modelDir)) {
+            ObjectNode out;
+            if (adapterDirs.size() <= 1) {
+                out = evaluate(loaded, adapterDirs.isEmpty() ? null : adapterDirs.get(0), task, examples, source);
+            } else {
+                out = TuneCommand.JSON.createObjectNode();
+                ArrayNode results = out.putArray("adapters");
+                for (Path dir : adapterDirs) {
+                    System.out.println("== " + dir);
+                    results.add(evaluate(loaded, dir, task, examples, source).put("adapter", dir.toString()));
+                }
+            }
+            AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(out) + "\n");
+        }
+        return 0;
+    }
+
+    private ObjectNode evaluate(LoadedModel loaded, Path adapterDir, Task task, List<Example> examples, TaskSource source)
+            throws java.io.IOException {
+        try (Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
             LanguageModel model = loaded.model();
             Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
             int virtual = adapter == null ? 0 : adapter.contextPositions();
@@ -84,9 +105,8 @@ final class EvalCommand implements Callable<Integer> {
                 System.out.printf("n %d, exact match %.4f, BLEU %.4f, ROUGE-L %.4f%n", examples.size(), em,
                         result.get("bleu").asDouble(), result.get("rouge_l").asDouble());
             }
-            AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(result) + "\n");
+            return result;
         }
-        return 0;
     }
 
     /**

@@ -76,6 +76,29 @@ class CliMethodsTest {
             assertEquals(0, more.exitCode(), m[2] + ": " + more);
             assertEquals(6, JSON.readTree(run.resolve("result.json").toFile()).get("steps").asInt());
         }
+        // several adapters of different methods, evaluated and continued in one call: each result is
+        // what evaluating that adapter alone gives
+        List<String> args = new java.util.ArrayList<>(List.of("eval", "--model", model.toString(), "--data",
+                train.toString(), "--json", dir.resolve("all.json").toString()));
+        List<String> gen = new java.util.ArrayList<>(List.of("generate", "--model", model.toString(), "--text",
+                "i saw the cat", "--max-tokens", "2"));
+        for (String[] m : methods) {
+            args.addAll(List.of("--adapter", dir.resolve(m[2]).resolve("adapter").toString()));
+            gen.addAll(List.of("--adapter", dir.resolve(m[2]).resolve("adapter").toString()));
+        }
+        assertEquals(0, CliRunner.run(args.toArray(String[]::new)).exitCode());
+        JsonNode all = JSON.readTree(dir.resolve("all.json").toFile()).get("adapters");
+        assertEquals(methods.length, all.size());
+        for (int i = 0; i < methods.length; i++) {
+            Path single = dir.resolve("single-" + i + ".json");
+            assertEquals(0, CliRunner.run("eval", "--model", model.toString(), "--adapter", dir.resolve(methods[i][2])
+                    .resolve("adapter").toString(), "--data", train.toString(), "--json", single.toString()).exitCode());
+            assertEquals(JSON.readTree(single.toFile()).get("accuracy").asDouble(), all.get(i).get("accuracy").asDouble(),
+                    1e-9, methods[i][2]);
+        }
+        CliRunner.Result g = CliRunner.run(gen.toArray(String[]::new));
+        assertEquals(0, g.exitCode(), g.toString());
+        assertEquals(methods.length, g.out().lines().filter(l -> l.startsWith("== ")).count(), g.out());
     }
 
     private static String[] resumeArgs(Path run, String[] m) {
