@@ -19,11 +19,11 @@ import java.util.concurrent.Callable;
 @Command(name = "init-model", mixinStandardHelpOptions = true,
         description = "Create a small language model with random weights and a tokenizer fitted on a corpus.")
 final class InitModelCommand implements Callable<Integer> {
-    @Option(names = "--arch", required = true, description = "gpt or lstm")
+    @Option(names = "--arch", required = true, description = "gpt, opt, bloom, llama or lstm")
     String arch;
     @Option(names = "--layers", required = true, description = "number of layers")
     int layers;
-    @Option(names = "--heads", defaultValue = "0", description = "attention heads (gpt; ignored by lstm)")
+    @Option(names = "--heads", defaultValue = "0", description = "attention heads (attention models; ignored by lstm)")
     int heads;
     @Option(names = "--hidden", required = true, description = "hidden size C")
     int hidden;
@@ -43,13 +43,14 @@ final class InitModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Architecture architecture = Architectures.byName(arch);
-        if ("gpt".equals(arch) && heads < 1) {
-            throw new IllegalArgumentException("--heads must be >= 1 for gpt, got " + heads);
+        boolean attention = architecture.attention();
+        if (attention && heads < 1) {
+            throw new IllegalArgumentException("--heads must be >= 1 for " + arch + ", got " + heads);
         }
         RunDirectory.requireFresh(out);
         WordTokenizer tokenizer = WordTokenizer.fit(Corpus.lines(corpus), vocabSize, minCount);
         ModelConfig config = new ModelConfig(arch, tokenizer.vocabSize(), context, hidden, layers,
-                "gpt".equals(arch) ? heads : 0, "gpt".equals(arch) ? 4 * hidden : 0, 1e-5,
+                attention ? heads : 0, attention ? 4 * hidden : 0, 1e-5,
                 tokenizer.bosId(), tokenizer.eosId());
         try (NDManager manager = NDManager.newBaseManager();
                 LanguageModel model = architecture.init(config, manager, new Rng(seed))) {

@@ -29,6 +29,11 @@ public interface Architecture {
 
     ModelConfig readConfig(JsonNode configJson);
 
+    /** Whether the family is built from attention layers (needs heads; takes key/value prefixes). */
+    default boolean attention() {
+        return true;
+    }
+
     ObjectNode writeConfig(ModelConfig config);
 
     /** A model with freshly initialised weights (deterministic in {@code rng}). */

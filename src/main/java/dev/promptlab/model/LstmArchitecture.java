@@ -69,4 +69,9 @@ public final class LstmArchitecture implements Architecture {
     public LanguageModel fromWeights(ModelConfig config, Map<String, NDArray> weights, NDManager manager) {
         return Lstm.fromWeights(config, weights, manager);
     }
+
+    @Override
+    public boolean attention() {
+        return false;
+    }
 }
