@@ -18,9 +18,10 @@ public final class ProgressListener implements TrainListener {
 
     @Override
     public void onStart(int startStep, int totalSteps) {
+        // 160 columns: with long labels ("pretrain builtin:small") 110 left no room for the bar and cut the loss
         bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500).showSpeed().setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
-                .setUnit(" steps", 1).setMaxRenderedLength(110).continuousUpdate().startsFrom(startStep, Duration.ZERO)
+                .setUnit(" steps", 1).setMaxRenderedLength(160).continuousUpdate().startsFrom(startStep, Duration.ZERO)
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
     }
 
