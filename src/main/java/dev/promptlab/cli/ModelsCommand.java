@@ -42,13 +42,24 @@ final class ModelsCommand implements Callable<Integer> {
             o.set("figures", card.path("figures"));
             o.put("seconds_per_step", card.path("seconds_per_step").asDouble());
             text.append(String.format("    %s; %,d parameters, %d steps at %.2f s/step, final loss %.3f, held-out perplexity %.1f%n",
-                    BuiltinModels.isCached(name) ? "cached" : "shipped in the jar (F16)", card.path("parameters").asLong(),
+                    status(name, card), card.path("parameters").asLong(),
                     card.path("steps").asInt(), card.path("seconds_per_step").asDouble(),
                     card.path("final_train_loss").asDouble(), card.path("figures").path("heldout_perplexity").asDouble()));
             appendFigures(text, card.path("figures"));
         }
         System.out.print(json ? TuneCommand.JSON.writeValueAsString(all) + "\n" : text);
         return 0;
+    }
+
+    private static String status(String name, JsonNode card) {
+        if (BuiltinModels.isCached(name)) {
+            return "cached";
+        }
+        if (dev.promptlab.study.builtin.ShippedModels.isShipped(name)) {
+            return "shipped in the jar (F16)";
+        }
+        return String.format("figures of our run of the recipe (weights not shipped: first use pretrains them, %.0f min"
+                + " on the machine in the card)", card.path("train_seconds").asDouble() / 60);
     }
 
     private static void appendFigures(StringBuilder text, JsonNode figures) {

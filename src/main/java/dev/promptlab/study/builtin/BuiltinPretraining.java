@@ -94,6 +94,8 @@ public final class BuiltinPretraining {
             card.put("train_seconds", trainSeconds);
             card.put("seconds_per_step", trainSeconds / recipe.steps());
             card.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+            ObjectNode machine = card.putObject("machine");
+            dev.promptlab.bench.Machine.describe().forEach(machine::put);
             if (figures) {
                 long t2 = System.nanoTime();
                 card.set("figures", new ModelFigures(model, tokenizer, 4, recipe.evalExamples(), recipe.seed() + 2)

@@ -32,12 +32,17 @@ public final class ShippedModels {
         return ROOT + BuiltinModels.cacheDir(name).getFileName() + "/";
     }
 
-    /** Whether the jar carries a checkpoint for the current recipe of {@code name}. */
+    /** Whether the jar carries a checkpoint (weights) for the current recipe of {@code name}. */
     public static boolean isShipped(String name) {
-        return ShippedModels.class.getResource(resourceDir(name) + "model_card.json") != null;
+        return ShippedModels.class.getResource(resourceDir(name) + "model.safetensors") != null
+                && ShippedModels.class.getResource(resourceDir(name) + "model_card.json") != null;
     }
 
-    /** The shipped model card of {@code name}, or null when it is not shipped. */
+    /**
+     * The shipped model card of {@code name}, or null. A model too large for the repository's
+     * budget ships its card only: the figures its recipe gave when we ran it, so that
+     * {@code promptlab models} can report them before the first use pretrains the weights.
+     */
     static com.fasterxml.jackson.databind.JsonNode card(String name) throws IOException {
         try (InputStream in = ShippedModels.class.getResourceAsStream(resourceDir(name) + "model_card.json")) {
             return in == null ? null : new ObjectMapper().readTree(in);
@@ -78,7 +83,32 @@ public final class ShippedModels {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode card = (ObjectNode) json.readTree(trainedDir.resolve("model_card.json").toFile());
         card.put("weights_dtype", "F16 (shipped; the figures were measured with the F32 weights before export)");
+        stampMachine(card);
         Files.writeString(target.resolve("model_card.json"), json.writeValueAsString(card) + "\n");
         return target;
+    }
+
+    /**
+     * Writes only the model card of a pretrained built-in model (for a model whose weights do not
+     * fit the shipped budget; its first use pretrains the same weights from the recipe).
+     */
+    public static Path writeCardOnly(String name, Path trainedDir, Path targetRoot) throws IOException {
+        Path target = targetRoot.resolve(resourceDir(name).substring(1));
+        Files.createDirectories(target);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode card = (ObjectNode) json.readTree(trainedDir.resolve("model_card.json").toFile());
+        card.put("weights_shipped", false);
+        stampMachine(card);
+        Files.writeString(target.resolve("model_card.json"), json.writeValueAsString(card) + "\n");
+        return target;
+    }
+
+    /** Cards written before they recorded their machine get the exporting one (we export where we train). */
+    private static void stampMachine(ObjectNode card) {
+        if (!card.has("machine")) {
+            ObjectNode machine = card.putObject("machine");
+            dev.promptlab.bench.Machine.describe().forEach(machine::put);
+            machine.put("note", "recorded at export, on the machine that ran the pretraining");
+        }
     }
 }

@@ -109,7 +109,10 @@ class BuiltinPretrainingTest {
                     }
                 }
             }
-            assertTrue(unknown < 0.05 * total, "too many <unk> in task text: " + unknown + " of " + total);
+            // The recipes' 8,192-word vocabulary (every task answer + the most frequent gloss words) trades
+            // coverage for a 2x cheaper output layer; it leaves 6.6% of task-text tokens unknown (rare gloss
+            // words), where 16,000 words left under 5%. The bar guards against a regression beyond that.
+            assertTrue(unknown < 0.08 * total, "too many <unk> in task text: " + unknown + " of " + total);
 
             ModelFigures figures = new ModelFigures(loaded.model(), tok, 2, 6, 3);
             BuiltinTask topic = BuiltinTasks.get("topic");
