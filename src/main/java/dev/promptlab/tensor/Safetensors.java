@@ -134,6 +134,7 @@ public final class Safetensors {
                 ByteBuffer raw = ch.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + info.begin(), len)
                         .order(ByteOrder.LITTLE_ENDIAN);
                 NDArray array = toNDArray(raw, info, manager);
+                MappedFiles.unmap(raw); // the tensor is a copy now; keep one tensor mapped at a time, not the file
                 array.setName(info.name());
                 out.put(info.name(), array);
             }

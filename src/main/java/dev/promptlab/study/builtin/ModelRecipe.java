@@ -69,7 +69,7 @@ public record ModelRecipe(String name, int layers, int heads, int hidden, int co
     /** One line for listings: "gpt 4 layers x 256, 4 heads, context 256, vocab 16000; 3000 steps x 16 windows". */
     public String summary() {
         return String.format("gpt %d layers x %d, %d heads, context %d, vocab <= %d; %d steps x %d windows of %d tokens,"
-                + " lr %.0e, %d episodes (<= %d shots)", layers, hidden, heads, context, vocabSize, steps, batchSize, context,
+                + " lr %.2g, %d episodes (<= %d shots)", layers, hidden, heads, context, vocabSize, steps, batchSize, context,
                 learningRate, episodes, maxShots);
     }
 }
