@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.adapt.AdapterFile;
-import dev.promptlab.adapt.SoftPrompt;
+import dev.promptlab.adapt.PromptEmbeddings;
 import dev.promptlab.analysis.Projection;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.LoadedModel;
@@ -64,22 +64,27 @@ final class InspectCommand implements Callable<Integer> {
                 ao.put("trainable_parameters", adapter.trainableCount());
                 ObjectNode shapes = ao.putObject("tensors");
                 adapter.parameters().forEach((k, v) -> shapes.put(k, v.getShape().toString()));
-                if (adapter instanceof SoftPrompt prompt) {
-                    ao.put("metric", m.name().toLowerCase());
-                    ArrayNode rows = ao.putArray("nearest_tokens");
-                    List<List<Projection.Neighbour>> nn = Projection.nearest(prompt.embeddings(), model.inputEmbeddings(), m, topK);
-                    float[] norms = prompt.embeddings().norm(new int[] {1}).toFloatArray();
-                    for (int i = 0; i < nn.size(); i++) {
-                        ObjectNode row = rows.addObject();
-                        row.put("position", i);
-                        row.put("norm", norms[i]);
-                        ArrayNode list = row.putArray("neighbours");
-                        for (Projection.Neighbour n : nn.get(i)) {
-                            list.addObject().put("token", loaded.tokenizer().token(n.id())).put("id", n.id()).put("score", n.score());
+                if (adapter instanceof PromptEmbeddings prompt) {
+                    // soft prompts and P-tuning alike: project the virtual tokens the model actually reads
+                    try (ai.djl.ndarray.NDManager scope = model.manager().newSubManager()) {
+                        NDArray virtual = prompt.virtualEmbeddings(scope, model); // (P, C)
+                        ao.put("metric", m.name().toLowerCase());
+                        ArrayNode rows = ao.putArray("nearest_tokens");
+                        List<List<Projection.Neighbour>> nn = Projection.nearest(virtual, model.inputEmbeddings(), m, topK);
+                        float[] norms = virtual.norm(new int[] {1}).toFloatArray();
+                        for (int i = 0; i < nn.size(); i++) {
+                            ObjectNode row = rows.addObject();
+                            row.put("position", i);
+                            row.put("norm", norms[i]);
+                            ArrayNode list = row.putArray("neighbours");
+                            for (Projection.Neighbour n : nn.get(i)) {
+                                list.addObject().put("token", loaded.tokenizer().token(n.id())).put("id", n.id())
+                                        .put("score", n.score());
+                            }
                         }
+                        int[] projected = nn.stream().mapToInt(l -> l.get(0).id()).toArray();
+                        ao.put("projected_text", loaded.tokenizer().decode(projected));
                     }
-                    int[] projected = nn.stream().mapToInt(l -> l.get(0).id()).toArray();
-                    ao.put("projected_text", loaded.tokenizer().decode(projected));
                 }
             }
             if (json) {

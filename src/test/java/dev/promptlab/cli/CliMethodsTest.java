@@ -71,6 +71,14 @@ class CliMethodsTest {
             CliRunner.Result g = CliRunner.run("generate", "--model", model.toString(), "--adapter",
                     run.resolve("adapter").toString(), "--text", "i saw the cat", "--max-tokens", "2");
             assertEquals(0, g.exitCode(), m[2] + ": " + g);
+            if (m[2].equals("p-tuning")) { // the encoder's output vectors project to tokens like a soft prompt's
+                CliRunner.Result in = CliRunner.run("inspect", "--model", model.toString(), "--adapter",
+                        run.resolve("adapter").toString(), "--json");
+                assertEquals(0, in.exitCode(), in.toString());
+                JsonNode a = JSON.readTree(in.out()).get("adapter");
+                assertEquals(3, a.get("nearest_tokens").size(), a.toString());
+                assertTrue(a.has("projected_text"), a.toString());
+            }
             // resuming with more steps continues from the checkpoint
             CliRunner.Result more = CliRunner.run(resumeArgs(run, m));
             assertEquals(0, more.exitCode(), m[2] + ": " + more);
