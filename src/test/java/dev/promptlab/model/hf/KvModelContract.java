@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.promptlab.model.DecodingState;
+import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.KvPrefix;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.LowRank;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.promptlab.model.hf.HfTestModels.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,19 +45,28 @@ public abstract class KvModelContract {
     protected NDManager root;
     protected LanguageModel model;
 
-    /** A tiny model with weights large enough that every component moves the logits. */
-    protected abstract LanguageModel createModel(NDManager manager);
+    /** A tiny model, built in {@code root}, with weights large enough that every component moves the logits. */
+    protected abstract LanguageModel build(NDManager root);
+
+    /** Names of linear-layer weights (nn.Linear (out, in) layout) that {@link ModelInput#lowRank()} must reach. */
+    protected abstract List<String> loraTargets();
 
     /** The keys and values of the given batch rows (e.g. "0:1") of a cache the model returned, as a prefix. */
-    protected abstract KvPrefix prefixOf(DecodingState cache, String rows);
-
-    /** Names of linear-layer weights that {@link ModelInput#lowRank()} must reach. */
-    protected abstract List<String> lowRankTargets();
+    protected static KvPrefix prefixOf(DecodingState state, String rows) {
+        KeyValueCache cache = (KeyValueCache) state;
+        List<NDArray> keys = new ArrayList<>();
+        List<NDArray> values = new ArrayList<>();
+        for (int l = 0; l < cache.layers(); l++) {
+            keys.add(cache.keys(l).get(rows)); // (B|1, KV, P, D)
+            values.add(cache.values(l).get(rows)); // (B|1, KV, P, D)
+        }
+        return new KvPrefix(keys, values);
+    }
 
     @BeforeAll
     void setUpModel() {
         root = NDManager.newBaseManager();
-        model = createModel(root);
+        model = build(root);
     }
 
     @AfterAll
@@ -70,11 +81,7 @@ public abstract class KvModelContract {
 
     /** Random token ids (B, T) in [0, V). */
     protected NDArray ids(NDManager m, Rng rng, int b, int t) {
-        long[] v = new long[b * t];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = rng.nextInt(model.vocabSize());
-        }
-        return m.create(v, new Shape(b, t)); // (B, T)
+        return HfTestModels.ids(m, rng, b, t, model.vocabSize());
     }
 
     /** A random prefix for every layer, (B, KV, P, D) each. */
@@ -87,13 +94,6 @@ public abstract class KvModelContract {
             values.add(m.create(rng.gaussians((int) s.size(), 1.0), s));
         }
         return new KvPrefix(keys, values);
-    }
-
-    public static float maxAbsDiff(NDArray a, NDArray b) {
-        if (!a.getShape().equals(b.getShape())) {
-            throw new AssertionError("shapes differ: " + a.getShape() + " vs " + b.getShape());
-        }
-        return a.sub(b).abs().max().getFloat();
     }
 
     @Test
@@ -175,25 +175,6 @@ public abstract class KvModelContract {
         }
     }
 
-    /** A prefix the mask hides leaves what a hidden cache of as many dummy tokens leaves: positions start at P. */
-    @Test
-    void maskedPrefixActsAsHiddenPast() {
-        try (NDManager m = root.newSubManager()) {
-            Rng rng = new Rng(5);
-            int p = 3;
-            NDArray ids = ids(m, rng, 2, 6); // (B, T)
-            KvPrefix prefix = randomPrefix(m, rng, 2, p);
-            NDArray mask = m.zeros(new Shape(2, p)).concat(m.ones(new Shape(2, 6)), 1); // (B, P + T): prefix hidden
-            NDArray hidden = logits(ModelInput.ofIds(ids).withPrefix(prefix).withAttentionMask(mask));
-            try (DecodingState dummy = model.forward(ModelInput.ofIds(ids(m, rng, 2, p)).withCache(true)).state()) {
-                NDArray shifted = logits(ModelInput.ofIds(ids).withPast(dummy).withAttentionMask(mask));
-                assertTrue(maxAbsDiff(hidden, shifted) < EXACT);
-            }
-            NDArray visible = logits(ModelInput.ofIds(ids).withPrefix(prefix));
-            assertTrue(maxAbsDiff(hidden, visible) > 1e-2, "a visible prefix must change the result");
-        }
-    }
-
     @Test
     void rightPaddingUnderTheMaskLeavesRealTokensAlone() {
         try (NDManager m = root.newSubManager()) {
@@ -220,7 +201,7 @@ public abstract class KvModelContract {
             Rng rng = new Rng(7);
             NDArray ids = ids(m, rng, 2, 7); // (B, T)
             NDArray plain = logits(ModelInput.ofIds(ids)); // (B, T, V)
-            for (String name : lowRankTargets()) {
+            for (String name : loraTargets()) {
                 Shape w = model.parameters().get(name).getShape(); // (out, in)
                 NDArray a = m.create(rng.gaussians((int) w.get(1) * 2, 0.5), new Shape(w.get(1), 2)); // (in, r)
                 NDArray zero = m.zeros(new Shape(2, w.get(0))); // (r, out)
@@ -257,8 +238,13 @@ public abstract class KvModelContract {
         try (NDManager m = root.newSubManager()) {
             Rng rng = new Rng(10);
             NDArray ids = ids(m, rng, 2, 5);
-            ModelOutput out = model.forward(ModelInput.ofIds(ids).withPrefix(randomPrefix(m, rng, 2, 2))
-                    .withAttentionMask(m.ones(new Shape(2, 7))).withCache(true).withHidden(true));
+            KvPrefix prefix = randomPrefix(m, rng, 1, 2); // (1, H, P, D): broadcast over the batch
+            NDArray mask = m.ones(new Shape(2, 7));
+            String target = loraTargets().get(0);
+            Shape w = model.parameters().get(target).getShape();
+            LowRank lora = new LowRank(m.ones(new Shape(w.get(1), 1)), m.ones(new Shape(1, w.get(0))), 0.1f);
+            ModelOutput out = model.forward(ModelInput.ofIds(ids).withPrefix(prefix).withAttentionMask(mask)
+                    .withCache(true).withHidden(true).withLowRank(Map.of(target, lora)));
             model.forward(ModelInput.ofIds(ids.get(":, :1")).withPast(out.state())).logits();
             out.state().close();
         }

@@ -3,7 +3,6 @@ package dev.promptlab.model.hf.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.DecodingState;
 import dev.promptlab.model.KvPrefix;
 import dev.promptlab.model.LanguageModel;
@@ -16,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.promptlab.model.hf.HfTestModels.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -37,24 +36,12 @@ class LlamaTest extends KvModelContract {
     private static final int V = 96;
 
     @Override
-    protected LanguageModel createModel(NDManager manager) {
+    protected LanguageModel build(NDManager manager) {
         return LlamaTiny.model(LlamaTiny.llamaJson(), manager, 1234L);
     }
 
     @Override
-    protected KvPrefix prefixOf(DecodingState state, String rows) {
-        KeyValueCache cache = (KeyValueCache) state;
-        List<NDArray> keys = new ArrayList<>();
-        List<NDArray> values = new ArrayList<>();
-        for (int l = 0; l < cache.layers(); l++) {
-            keys.add(cache.keys(l).get(rows)); // (B|1, KV, P, D), already rotated
-            values.add(cache.values(l).get(rows)); // (B|1, KV, P, D)
-        }
-        return new KvPrefix(keys, values);
-    }
-
-    @Override
-    protected List<String> lowRankTargets() {
+    protected List<String> loraTargets() {
         return List.of("model.layers.0.self_attn.q_proj.weight", "model.layers.1.self_attn.k_proj.weight",
                 "model.layers.1.self_attn.v_proj.weight", "model.layers.0.self_attn.o_proj.weight",
                 "model.layers.0.mlp.gate_proj.weight", "model.layers.1.mlp.up_proj.weight",
@@ -170,4 +157,24 @@ class LlamaTest extends KvModelContract {
             assertEquals(2 * 96 * 32 + 2 * layer + 32, fresh.parameterCount());
         }
     }
+
+    /** A prefix the mask hides leaves what a hidden cache of as many dummy tokens leaves: positions start at P. */
+    @Test
+    void maskedPrefixActsAsHiddenPast() {
+        try (NDManager m = root.newSubManager()) {
+            Rng rng = new Rng(5);
+            int p = 3;
+            NDArray ids = ids(m, rng, 2, 6); // (B, T)
+            KvPrefix prefix = randomPrefix(m, rng, 2, p);
+            NDArray mask = m.zeros(new Shape(2, p)).concat(m.ones(new Shape(2, 6)), 1); // (B, P + T): prefix hidden
+            NDArray hidden = logits(ModelInput.ofIds(ids).withPrefix(prefix).withAttentionMask(mask));
+            try (DecodingState dummy = model.forward(ModelInput.ofIds(ids(m, rng, 2, p)).withCache(true)).state()) {
+                NDArray shifted = logits(ModelInput.ofIds(ids).withPast(dummy).withAttentionMask(mask));
+                assertTrue(maxAbsDiff(hidden, shifted) < EXACT);
+            }
+            NDArray visible = logits(ModelInput.ofIds(ids).withPrefix(prefix));
+            assertTrue(maxAbsDiff(hidden, visible) > 1e-2, "a visible prefix must change the result");
+        }
+    }
+
 }
