@@ -97,6 +97,10 @@ public final class HfGolden {
             for (int s = 0; s < seqs.size(); s++) {
                 long[] ids = JSON.convertValue(seqs.get(s), long[].class);
                 double[][] ref = JSON.convertValue(expected.get(s), double[][].class);
+                if (ref.length != ids.length) {
+                    throw new AssertionError("sequence " + s + " has " + ids.length + " tokens but " + ref.length
+                            + " reference positions");
+                }
                 try (NDManager step = manager.newSubManager()) {
                     NDArray logits = model.forward(ModelInput.ofIds(step.create(ids, new Shape(1, ids.length))))
                             .logits(); // (1, T, V)

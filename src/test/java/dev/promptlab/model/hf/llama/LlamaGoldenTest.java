@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.ModelInput;
 import dev.promptlab.model.Models;
+import dev.promptlab.model.hf.HfGolden;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +50,7 @@ class LlamaGoldenTest {
 
     @Test
     void matchesLiveNumpyReference(@TempDir Path tmp) throws Exception {
-        assumeTrue(pythonWithNumpy(), "python3 with numpy is not on the PATH: live reference check skipped");
+        assumeTrue(HfGolden.pythonWithNumpy(), "python3 with numpy is not on the PATH: live reference check skipped");
         ObjectNode llama3 = LlamaTiny.llamaJson();
         llama3.put("rope_theta", 100.0); // wavelengths 6, 20, 63, 199: kept, blended, blended, scaled
         ObjectNode scaling = llama3.putObject("rope_scaling");
@@ -81,16 +82,6 @@ class LlamaGoldenTest {
                     assertTrue(diff <= TOLERANCE, "max abs difference " + diff + " exceeds " + TOLERANCE);
                 }
             }
-        }
-    }
-
-    private static boolean pythonWithNumpy() {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (Exception e) {
-            return false;
         }
     }
 
