@@ -86,8 +86,9 @@ final class BeamSearch {
     /** The 2N best (beam, token) continuations by summed log-probability, best first. */
     private List<Candidate> candidates(Generator.Step step, List<Beam> beams) {
         PriorityQueue<Candidate> best = new PriorityQueue<>(Comparator.comparingDouble(Candidate::logProb));
+        float[][] logits = step.lastLogits(); // [beam][token]
         for (int row = 0; row < beams.size(); row++) {
-            double[] logp = TokenSampler.logSoftmax(step.lastLogits(row)); // (V)
+            double[] logp = TokenSampler.logSoftmax(logits[row]); // (V)
             double base = beams.get(row).logProb();
             for (int v = 0; v < logp.length; v++) {
                 double total = base + logp[v];

@@ -74,9 +74,9 @@ public final class Generator {
             Step step = first(root, context);
             try {
                 for (int produced = 0; ; produced++) {
-                    float[] logits = step.lastLogits(0); // (V)
+                    float[] logits = step.lastLogits()[0]; // (V)
                     int next = sampler.next(logits);
-                    logProb += TokenSampler.logSoftmax(logits)[next];
+                    logProb += TokenSampler.logProb(logits, next);
                     if (next == eosId) {
                         stop = Generation.Stop.EOS;
                         break;
@@ -172,8 +172,16 @@ public final class Generator {
             return new Step(model, adapter, scope, last, output.state());
         }
 
-        float[] lastLogits(int row) {
-            return last.get(row).toFloatArray(); // (V)
+        /** The last position's logits of every row, copied out once: {@code [row][token]}. */
+        float[][] lastLogits() {
+            int rows = rows();
+            int v = (int) last.getShape().get(1);
+            float[] flat = last.toFloatArray(); // (B·V)
+            float[][] out = new float[rows][];
+            for (int r = 0; r < rows; r++) {
+                out[r] = java.util.Arrays.copyOfRange(flat, r * v, (r + 1) * v); // (V)
+            }
+            return out;
         }
 
         int rows() {

@@ -77,6 +77,20 @@ public final class TokenSampler {
 
     /** log-softmax of {@code x} in double precision. */
     static double[] logSoftmax(float[] x) {
+        double log = logSumExp(x);
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] - log;
+        }
+        return out;
+    }
+
+    /** log softmax(x)[id], without materialising the whole distribution. */
+    static double logProb(float[] x, int id) {
+        return x[id] - logSumExp(x);
+    }
+
+    private static double logSumExp(float[] x) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : x) {
             max = Math.max(max, v);
@@ -85,11 +99,6 @@ public final class TokenSampler {
         for (float v : x) {
             sum += Math.exp(v - max);
         }
-        double log = max + Math.log(sum);
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = x[i] - log;
-        }
-        return out;
+        return max + Math.log(sum);
     }
 }
