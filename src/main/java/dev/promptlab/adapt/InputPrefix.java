@@ -1,15 +1,11 @@
 package dev.promptlab.adapt;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.promptlab.model.InputVectorModel;
 import dev.promptlab.model.LanguageModel;
-import dev.promptlab.model.ModelInput;
 import dev.promptlab.tensor.Rng;
 
 import java.util.LinkedHashMap;
@@ -26,11 +22,10 @@ import java.util.Map;
  *   <li>{@link Space#EMBEDDING}: vectors (P, C) after the input layer, the classic soft prompt
  *       (SoftPT).</li>
  * </ul>
- * The parameter {@code prefix} is (K, P, W) for K independent prompts (multi-prompt batching):
- * batch rows form K equal contiguous blocks and block k gets prompt k. Input-space prefixes need
+ * K independent prefixes train in one batch as a {@link MultiPrompt}. Input-space prefixes need
  * an {@link InputVectorModel}.
  */
-public final class InputPrefix implements Adapter {
+public final class InputPrefix implements PromptEmbeddings {
     public static final String METHOD = "input-prefix";
     public static final String WEIGHT = "prefix";
 
@@ -41,7 +36,7 @@ public final class InputPrefix implements Adapter {
 
     private final InputPrefixConfig config;
     private final NDManager manager;
-    private final NDArray prefix; // (K, P, W)
+    private final NDArray prefix; // (P, W)
 
     private InputPrefix(InputPrefixConfig config, NDManager manager, NDArray prefix) {
         this.config = config;
@@ -58,20 +53,19 @@ public final class InputPrefix implements Adapter {
      */
     public static InputPrefix create(InputPrefixConfig config, LanguageModel model, Rng rng) {
         int w = width(config.space(), model);
-        int k = config.prompts();
         int p = config.length();
-        float[] v = new float[k * p * w];
-        for (int row = 0; row < k * p; row++) {
+        float[] v = new float[p * w];
+        for (int row = 0; row < p; row++) {
             v[row * w + rng.nextInt(w)] = 1f;
         }
         NDManager manager = model.manager().newSubManager();
-        return new InputPrefix(config, manager, manager.create(v, new Shape(k, p, w)));
+        return new InputPrefix(config, manager, manager.create(v, new Shape(p, w)));
     }
 
-    /** A prefix over given values (K, P, W), copied into a new manager. */
+    /** A prefix over given values (P, W), copied into a new manager. */
     public static InputPrefix of(InputPrefixConfig config, NDArray values, LanguageModel model) {
         int w = width(config.space(), model);
-        Shape expected = new Shape(config.prompts(), config.length(), w);
+        Shape expected = new Shape(config.length(), w);
         if (!values.getShape().equals(expected)) {
             throw new IllegalArgumentException("prefix values have shape " + values.getShape() + ", expected " + expected);
         }
@@ -79,7 +73,7 @@ public final class InputPrefix implements Adapter {
         // toType(.., copy = true) may alias when the type already matches: duplicate() is a real copy
         NDArray detached = values.stopGradient(); // shares storage, no graph
         NDArray asFloat = detached.toType(DataType.FLOAT32, false);
-        NDArray copy = asFloat.duplicate(); // (K, P, W) own storage
+        NDArray copy = asFloat.duplicate(); // (P, W) own storage
         if (asFloat != detached) {
             asFloat.close();
         }
@@ -103,21 +97,9 @@ public final class InputPrefix implements Adapter {
         return config;
     }
 
-    /** The raw parameter (K, P, W): logits for SIMPLEX. */
+    /** The raw parameter (P, W): logits for SIMPLEX. */
     public NDArray values() {
         return prefix;
-    }
-
-    /** Prompt {@code k} alone, as a one-prompt prefix with copied values (e.g. to evaluate it). */
-    public InputPrefix prompt(int k, LanguageModel model) {
-        if (k < 0 || k >= config.prompts()) {
-            throw new IllegalArgumentException("prompt " + k + " outside [0, " + config.prompts() + ")");
-        }
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray one = prefix.get(new NDIndex("{}:{}", k, k + 1)); // (1, P, W)
-            one.attach(scope);
-            return of(new InputPrefixConfig(config.length(), config.space(), 1, config.after()), one, model);
-        }
     }
 
     @Override
@@ -138,41 +120,22 @@ public final class InputPrefix implements Adapter {
     }
 
     @Override
-    public ModelInput apply(ModelInput input, LanguageModel model) {
-        if (input.past() != null || input.attentionMask() != null) {
-            throw new UnsupportedOperationException("an input prefix applies to whole, unpadded sequences");
-        }
-        NDArray tokens = input.embeddings() != null ? input.embeddings() : model.embed(input.ids()); // (B, T, C)
-        int b = input.batchSize();
-        int k = config.prompts();
-        int p = config.length();
-        int c = model.hiddenSize();
-        if (b % k != 0) {
-            throw new IllegalArgumentException("batch of " + b + " rows does not split into " + k + " prompt blocks");
-        }
-        if (config.after() > input.length()) {
-            throw new IllegalArgumentException("the prefix goes after position " + config.after() + " but the input has "
-                    + input.length() + " positions");
-        }
-        NDManager tmp = tokens.getManager();
-        // a view of the parameter owned by the step's scope, so every op below lands there too
-        NDArray own = prefix.reshape(prefix.getShape()); // (K, P, W)
-        own.attach(tmp);
-        NDArray vectors; // (K, P, C)
+    public int position() {
+        return config.after();
+    }
+
+    /** The prefix as embeddings (P, C) on {@code scope}: embedded by the input layer for REAL and SIMPLEX. */
+    @Override
+    public NDArray virtualEmbeddings(NDManager scope, LanguageModel model) {
+        NDArray own = VirtualTokens.view(prefix, scope); // (P, W)
         switch (config.space()) {
             case REAL:
-                vectors = ((InputVectorModel) model).embedInputs(own); // (K, P, C)
-                break;
+                return ((InputVectorModel) model).embedInputs(own.expandDims(0)).squeeze(0); // (P, C)
             case SIMPLEX:
-                vectors = ((InputVectorModel) model).embedInputs(own.softmax(2)); // (K, P, C)
-                break;
+                return ((InputVectorModel) model).embedInputs(own.softmax(1).expandDims(0)).squeeze(0); // (P, C)
             default:
-                vectors = own; // (K, P, C)
+                return own; // (P, C)
         }
-        NDArray rows = vectors.expandDims(1).broadcast(new Shape(k, b / k, p, c)).reshape(b, p, c); // (B, P, C)
-        NDArray head = tokens.get(new NDIndex(":, :{}", config.after())); // (B, A, C)
-        NDArray tail = tokens.get(new NDIndex(":, {}:", config.after())); // (B, T-A, C)
-        return input.withEmbeddings(NDArrays.concat(new NDList(head, rows, tail), 1)); // (B, T+P, C)
     }
 
     @Override

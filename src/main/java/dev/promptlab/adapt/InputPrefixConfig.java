@@ -5,20 +5,16 @@ package dev.promptlab.adapt;
  *
  * @param length prefix positions P
  * @param space where the prefix vectors live
- * @param prompts K independent prompts trained together (multi-prompt batching; 1 for one)
  * @param after the prefix goes after this many leading positions of the input (1 keeps a
  *     beginning-of-sequence input first, as the coin networks need; 0 prepends)
  */
-public record InputPrefixConfig(int length, InputPrefix.Space space, int prompts, int after) {
+public record InputPrefixConfig(int length, InputPrefix.Space space, int after) {
     public InputPrefixConfig {
         if (length < 1 || length > 4096) {
             throw new IllegalArgumentException("prefix length must be in [1, 4096], got " + length);
         }
         if (space == null) {
             throw new IllegalArgumentException("prefix space must be set (real, simplex or embedding)");
-        }
-        if (prompts < 1 || prompts > 4096) {
-            throw new IllegalArgumentException("number of prompts must be in [1, 4096], got " + prompts);
         }
         if (after < 0) {
             throw new IllegalArgumentException("prefix position must be >= 0, got " + after);

@@ -1,6 +1,7 @@
 package dev.promptlab.adapt;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -16,7 +17,7 @@ import java.util.List;
 /**
  * What the prompt-learning adapters share: prepending virtual token embeddings (soft prompt,
  * P-tuning) or a per-layer key/value prefix (prefix tuning) to a {@link ModelInput}, for one
- * adapter (a leading axis of 1) or one per batch row ({@link MixedAdapters}).
+ * adapter (a leading axis of 1) or one per batch row ({@link MultiPrompt}).
  */
 final class VirtualTokens {
     private VirtualTokens() {}
@@ -34,14 +35,24 @@ final class VirtualTokens {
         return Scopes.into(scope, parameter.reshape(parameter.getShape())); // same shape, shared storage
     }
 
-    /** Prepends {@code rows} (B or 1, P, C), which live on the input's scope, to the input embeddings. */
-    static ModelInput prepend(ModelInput input, LanguageModel model, NDArray rows) {
+    /**
+     * Inserts {@code rows} (B or 1, P, C), which live on the input's scope, into the input
+     * embeddings after the first {@code position} positions (0 prepends; 1 keeps a
+     * beginning-of-sequence input first, as the coin networks need).
+     */
+    static ModelInput insert(ModelInput input, LanguageModel model, NDArray rows, int position) {
+        if (position > input.length()) {
+            throw new IllegalArgumentException("the prompt goes after position " + position + " but the input has "
+                    + input.length() + " positions");
+        }
         NDArray tokens = input.embeddings() != null ? input.embeddings() : model.embed(input.ids()); // (B, T, C)
         int b = input.batchSize();
         Shape s = rows.getShape();
-        NDArray prefix = s.get(0) == b ? rows : rows.broadcast(new Shape(b, s.get(1), s.get(2))); // (B, P, C)
-        NDArray embeddings = prefix.concat(tokens, 1); // (B, P+T, C)
-        return withMaskFor(input.withEmbeddings(embeddings), input, (int) s.get(1));
+        NDArray prompt = s.get(0) == b ? rows : rows.broadcast(new Shape(b, s.get(1), s.get(2))); // (B, P, C)
+        NDArray embeddings = position == 0 ? prompt.concat(tokens, 1) // (B, P+T, C)
+                : NDArrays.concat(new NDList(tokens.get(new NDIndex(":, :{}", position)), prompt,
+                        tokens.get(new NDIndex(":, {}:", position))), 1); // (B, A+P+T-A, C)
+        return withMaskFor(input.withEmbeddings(embeddings), input, (int) s.get(1), position);
     }
 
     /**
@@ -57,22 +68,29 @@ final class VirtualTokens {
             keys.add(kv.get(new NDIndex(":, {}", 2 * l))); // (B|1, kvHeads, P, headSize)
             values.add(kv.get(new NDIndex(":, {}", 2 * l + 1))); // (B|1, kvHeads, P, headSize)
         }
-        return withMaskFor(input.withPrefix(new KvPrefix(keys, values)), input, (int) kv.getShape().get(3));
+        return withMaskFor(input.withPrefix(new KvPrefix(keys, values)), input, (int) kv.getShape().get(3), 0);
     }
 
-    /** A padding mask (B, S) grows by P ones in front: virtual positions are always attended to. */
-    private static ModelInput withMaskFor(ModelInput out, ModelInput input, int p) {
+    /**
+     * A padding mask (B, S) grows by P ones where the virtual positions go (in front for a
+     * key/value prefix): virtual positions are always attended to.
+     */
+    private static ModelInput withMaskFor(ModelInput out, ModelInput input, int p, int position) {
         NDArray mask = input.attentionMask(); // (B, S)
         if (mask == null) {
             return out;
         }
         NDArray ones = mask.getManager().ones(new Shape(input.batchSize(), p), mask.getDataType()); // (B, P)
-        return out.withAttentionMask(ones.concat(mask, 1)); // (B, P+S)
+        if (position == 0) {
+            return out.withAttentionMask(ones.concat(mask, 1)); // (B, P+S)
+        }
+        return out.withAttentionMask(NDArrays.concat(new NDList(mask.get(new NDIndex(":, :{}", position)), ones,
+                mask.get(new NDIndex(":, {}:", position))), 1)); // (B, P+S)
     }
 
     /** Stacks one (...) array per adapter into (R, ...) and picks row {@code rows[i]} for batch row i: (B, ...). */
     static NDArray perRow(List<NDArray> perAdapter, int[] rows, NDManager scope) {
-        NDArray stacked = ai.djl.ndarray.NDArrays.stack(new NDList(perAdapter), 0); // (R, ...)
+        NDArray stacked = NDArrays.stack(new NDList(perAdapter), 0); // (R, ...)
         long[] index = new long[rows.length];
         for (int i = 0; i < rows.length; i++) {
             index[i] = rows[i];

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.adapt.HardPrefix;
 import dev.promptlab.adapt.InputPrefix;
+import dev.promptlab.adapt.MultiPrompt;
 import dev.promptlab.adapt.InputPrefixConfig;
 import dev.promptlab.adapt.Lora;
 import dev.promptlab.adapt.LoraConfig;
@@ -287,36 +288,36 @@ public final class BayesStudy {
 
         /** The R prompts of one prefix method, trained together as R prompts of one batch. */
         private Curves tunePrefix(InputPrefix.Space space, int[][] startTokens) {
-            InputPrefixConfig pc = new InputPrefixConfig(config.prefixLength(), space, reps, AFTER_BOS);
-            InputPrefix prefix;
-            if (space == InputPrefix.Space.EMBEDDING) {
-                prefix = InputPrefix.create(pc, model, new Rng(seed(key + "/" + space + "/init")));
-            } else {
-                try (NDManager scope = root.newSubManager()) {
-                    float[] oneHot = new float[reps * config.prefixLength() * 2];
-                    for (int r = 0; r < reps; r++) {
+            InputPrefixConfig pc = new InputPrefixConfig(config.prefixLength(), space, AFTER_BOS);
+            List<InputPrefix> prefixes = new ArrayList<>(reps);
+            try (NDManager runScope = root.newSubManager()) {
+                Rng init = new Rng(seed(key + "/" + space + "/init"));
+                for (int r = 0; r < reps; r++) {
+                    if (space == InputPrefix.Space.EMBEDDING) {
+                        prefixes.add(InputPrefix.create(pc, model, init));
+                    } else {
+                        float[] oneHot = new float[config.prefixLength() * 2];
                         for (int j = 0; j < config.prefixLength(); j++) {
-                            oneHot[(r * config.prefixLength() + j) * 2 + startTokens[r][j]] = 1;
+                            oneHot[j * 2 + startTokens[r][j]] = 1;
                         }
+                        prefixes.add(InputPrefix.of(pc, runScope.create(oneHot, new Shape(config.prefixLength(), 2)),
+                                model)); // (P, 2)
                     }
-                    NDArray values = scope.create(oneHot, new Shape(reps, config.prefixLength(), 2)); // (K, P, 2)
-                    prefix = InputPrefix.of(pc, values, model);
                 }
-            }
-            try (prefix; NDManager runScope = root.newSubManager()) {
+                MultiPrompt batch = MultiPrompt.blocks(prefixes, config.tuneBatch());
                 long seed = seed(key + "/" + space + "/data");
                 TrainConfig tc = new TrainConfig(config.tuneSteps(), config.tuneBatch() * reps, config.prefixLr(), 0, 0,
                         config.clip(), seed, config.tuneSteps(), 0);
-                new Trainer(tc, prefix.parameters(), new SummedSequenceLoss(model, prefix, reps),
+                new Trainer(tc, batch.parameters(), new SummedSequenceLoss(model, batch, reps),
                         new CoinBatches(target, config.tuneBatch(), reps, config.tuneLength(), seed), runScope)
-                        .withSchedule(step -> config.prefixLr()).clipPerPrompt(reps).run();
+                        .withSchedule(step -> config.prefixLr()).clipPerPrompt(batch.groups()).run();
                 double[][] curves = new double[reps][];
                 for (int k = 0; k < reps; k++) {
-                    try (InputPrefix one = prefix.prompt(k, model)) {
-                        curves[k] = regret(model, one);
-                    }
+                    curves[k] = regret(model, prefixes.get(k));
                 }
                 return new Curves(curves, null);
+            } finally {
+                prefixes.forEach(InputPrefix::close);
             }
         }
 

@@ -1,6 +1,8 @@
 package dev.promptlab.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 import dev.promptlab.tensor.Scopes;
@@ -70,37 +72,45 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Clips each prompt's gradient norm to {@code maxNorm} (0: no clipping) on its own, where
-     * the first axis of every parameter indexes {@code prompts} independent prompts (multi-prompt
-     * batching); returns the largest per-prompt norm before clipping.
+     * Clips each group's gradient norm to {@code maxNorm} (0: no clipping) on its own and returns
+     * each group's norm before clipping. A group is the parameters of one prompt of a
+     * multi-prompt batch, so K prompts trained together clip as K separate runs would.
      */
-    public double clipGradientsPerPrompt(double maxNorm, int prompts) {
+    public double[] clipGradientsPerGroup(double maxNorm, List<List<String>> groups) {
         try (NDManager scope = manager.newSubManager()) {
-            List<NDArray> grads = new ArrayList<>();
-            NDArray sumSquares = null; // (K)
-            for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                NDArray g = e.getValue().getGradient(); // a new handle on the same storage
-                g.attach(scope);
-                if (g.getShape().dimension() == 0 || g.getShape().get(0) != prompts) {
-                    throw new IllegalArgumentException("parameter '" + e.getKey() + "' has shape " + g.getShape()
-                            + "; per-prompt clipping needs " + prompts + " prompts on its first axis");
+            List<List<NDArray>> grads = new ArrayList<>(groups.size());
+            NDList sumsOfSquares = new NDList(groups.size());
+            for (List<String> group : groups) {
+                List<NDArray> g = new ArrayList<>(group.size());
+                NDArray sum = null; // ()
+                for (String name : group) {
+                    NDArray p = params.get(name);
+                    if (p == null) {
+                        throw new IllegalArgumentException("clipping group names '" + name + "', which is not a parameter"
+                                + " (parameters: " + params.keySet() + ")");
+                    }
+                    NDArray gradient = p.getGradient(); // a new handle on the same storage
+                    gradient.attach(scope);
+                    g.add(gradient);
+                    NDArray s = gradient.square().sum(); // ()
+                    sum = sum == null ? s : sum.add(s);
                 }
                 grads.add(g);
-                NDArray s = g.square().reshape(prompts, -1).sum(new int[] {1}); // (K)
-                sumSquares = sumSquares == null ? s : sumSquares.add(s); // (K)
+                sumsOfSquares.add(sum == null ? scope.zeros(new ai.djl.ndarray.types.Shape()) : sum);
             }
-            NDArray norms = sumSquares.sqrt(); // (K)
-            double largest = norms.max().getFloat();
-            if (maxNorm > 0 && largest > maxNorm) {
-                NDArray scale = norms.add(1e-6f).pow(-1f).mul((float) maxNorm).minimum(1f); // (K): 1 where within bounds
-                for (NDArray g : grads) {
-                    long[] broadcast = new long[g.getShape().dimension()];
-                    java.util.Arrays.fill(broadcast, 1);
-                    broadcast[0] = prompts;
-                    g.muli(scale.reshape(broadcast)); // (K, ...) each prompt scaled by its own factor
+            // one copy out of the engine for all K norms, not one per prompt
+            float[] squares = NDArrays.stack(sumsOfSquares).toFloatArray(); // (K)
+            double[] norms = new double[squares.length];
+            for (int k = 0; k < norms.length; k++) {
+                norms[k] = Math.sqrt(squares[k]);
+                if (maxNorm > 0 && norms[k] > maxNorm) {
+                    float scale = (float) (maxNorm / (norms[k] + 1e-6));
+                    for (NDArray g : grads.get(k)) {
+                        g.muli(scale);
+                    }
                 }
             }
-            return largest;
+            return norms;
         }
     }
 

@@ -24,7 +24,8 @@ public final class Trainer {
     private final NDManager manager;
     private final AdamW optimizer;
     private IntToDoubleFunction schedule;
-    private int prompts = 1;
+    private List<List<String>> promptGroups;
+    private double[] lastGradNorms = new double[0];
     private final List<TrainListener> listeners = new ArrayList<>();
     private int step;
     private double lastLoss = Double.NaN;
@@ -61,16 +62,16 @@ public final class Trainer {
     }
 
     /**
-     * Multi-prompt batching: the first axis of every parameter indexes {@code prompts}
-     * independent prompts, and each prompt's gradient is clipped by its own norm, so K prompts
-     * trained in one batch follow the paths of K separate runs (AdamW is elementwise, so its
-     * state stays independent too; the objective must sum, not average, over prompts).
+     * Multi-prompt batching: each group holds the names of one prompt's parameters, and each
+     * prompt's gradient is clipped by its own norm, so K prompts trained in one batch follow the
+     * paths of K separate runs (AdamW is elementwise, so its state stays independent too; the
+     * objective must sum, not average, over prompts). See {@code adapt.MultiPrompt#groups()}.
      */
-    public Trainer clipPerPrompt(int prompts) {
-        if (prompts < 1) {
-            throw new IllegalArgumentException("prompts must be >= 1, got " + prompts);
+    public Trainer clipPerPrompt(List<List<String>> groups) {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("per-prompt clipping needs at least one prompt");
         }
-        this.prompts = prompts;
+        this.promptGroups = List.copyOf(groups);
         return this;
     }
 
@@ -93,8 +94,13 @@ public final class Trainer {
                     }
                     collector.backward(lossArray);
                 }
-                gradNorm = prompts > 1 ? optimizer.clipGradientsPerPrompt(config.gradClip(), prompts)
-                        : optimizer.clipGradients(config.gradClip());
+                if (promptGroups != null) {
+                    lastGradNorms = optimizer.clipGradientsPerGroup(config.gradClip(), promptGroups);
+                    gradNorm = java.util.Arrays.stream(lastGradNorms).max().orElse(0);
+                } else {
+                    gradNorm = optimizer.clipGradients(config.gradClip());
+                    lastGradNorms = new double[] {gradNorm};
+                }
                 optimizer.step(lr);
             }
             step++;
@@ -113,6 +119,11 @@ public final class Trainer {
 
     public double lastLoss() {
         return lastLoss;
+    }
+
+    /** Each prompt's gradient norm before clipping at the last step (one value without per-prompt clipping). */
+    public double[] lastGradNorms() {
+        return lastGradNorms.clone();
     }
 
     public TrainConfig config() {

@@ -17,6 +17,7 @@ import dev.promptlab.train.Trainer;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -72,7 +73,7 @@ class CoinAdaptersTest {
         try (NDManager m = NDManager.newBaseManager()) {
             for (InputVectorModel model : new InputVectorModel[] {transformer(m), lstm(m)}) {
                 for (InputPrefix.Space space : InputPrefix.Space.values()) {
-                    try (InputPrefix p = InputPrefix.create(new InputPrefixConfig(6, space, 1, AFTER_BOS), model, new Rng(4))) {
+                    try (InputPrefix p = InputPrefix.create(new InputPrefixConfig(6, space, AFTER_BOS), model, new Rng(4))) {
                         assertEquals(Set.of(), train(model, p, m), space + " on " + model);
                         assertEquals(6L * (space == InputPrefix.Space.EMBEDDING ? 16 : 2), p.trainableCount());
                     }
@@ -142,11 +143,11 @@ class CoinAdaptersTest {
                     logits[2 * j + tokens[j]] = 40; // softmax: one-hot up to e^-40
                 }
                 NDArray real = m.create(oneHot, new Shape(1, 4, 2));
-                try (InputPrefix r = InputPrefix.of(new InputPrefixConfig(4, InputPrefix.Space.REAL, 1, AFTER_BOS), real, model);
-                        InputPrefix s = InputPrefix.of(new InputPrefixConfig(4, InputPrefix.Space.SIMPLEX, 1, AFTER_BOS),
-                                m.create(logits, new Shape(1, 4, 2)), model);
-                        InputPrefix e = InputPrefix.of(new InputPrefixConfig(4, InputPrefix.Space.EMBEDDING, 1, AFTER_BOS),
-                                model.embedInputs(real), model)) {
+                try (InputPrefix r = InputPrefix.of(new InputPrefixConfig(4, InputPrefix.Space.REAL, AFTER_BOS), real.squeeze(0), model);
+                        InputPrefix s = InputPrefix.of(new InputPrefixConfig(4, InputPrefix.Space.SIMPLEX, AFTER_BOS),
+                                m.create(logits, new Shape(4, 2)), model);
+                        InputPrefix e = InputPrefix.of(new InputPrefixConfig(4, InputPrefix.Space.EMBEDDING, AFTER_BOS),
+                                model.embedInputs(real).squeeze(0), model)) {
                     assertArrayEquals(hard, AdapterObjective.logits(model, r, ids).toFloatArray(), 1e-5f);
                     assertArrayEquals(hard, AdapterObjective.logits(model, s, ids).toFloatArray(), 1e-5f);
                     assertArrayEquals(hard, AdapterObjective.logits(model, e, ids).toFloatArray(), 1e-5f);
@@ -165,24 +166,27 @@ class CoinAdaptersTest {
             CoinSequences s = new SingleCoin(0.5).sample(3, 7, new Rng(8));
             NDArray ids = s.inputIds(m);
             NDArray twice = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(ids, ids), 0); // (2·3, 7)
-            try (InputPrefix both = InputPrefix.create(new InputPrefixConfig(3, InputPrefix.Space.REAL, 2, AFTER_BOS), model,
-                    new Rng(9))) {
-                float[] batched = AdapterObjective.logits(model, both, twice).toFloatArray();
+            InputPrefixConfig config = new InputPrefixConfig(3, InputPrefix.Space.REAL, AFTER_BOS);
+            Rng init = new Rng(9);
+            try (InputPrefix first = InputPrefix.create(config, model, init);
+                    InputPrefix second = InputPrefix.create(config, model, init)) {
+                List<InputPrefix> both = List.of(first, second);
+                float[] batched = AdapterObjective.logits(model, MultiPrompt.blocks(both, 3), twice).toFloatArray();
                 int half = batched.length / 2;
                 for (int k = 0; k < 2; k++) {
-                    try (InputPrefix one = both.prompt(k, model)) {
-                        float[] alone = AdapterObjective.logits(model, one, ids).toFloatArray();
-                        assertArrayEquals(alone, java.util.Arrays.copyOfRange(batched, k * half, (k + 1) * half), 1e-5f);
-                    }
+                    float[] alone = AdapterObjective.logits(model, both.get(k), ids).toFloatArray();
+                    assertArrayEquals(alone, java.util.Arrays.copyOfRange(batched, k * half, (k + 1) * half), 1e-5f);
                 }
-                int[][] hardTokens = {{0, 1, 1}, {1, 1, 0}};
-                float[] hardBatched = AdapterObjective.logits(model, new HardPrefix(hardTokens, AFTER_BOS), twice)
-                        .toFloatArray();
-                assertArrayEquals(AdapterObjective.logits(model, HardPrefix.of(hardTokens[1], AFTER_BOS), ids).toFloatArray(),
+                assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(batched, 0, half),
+                        java.util.Arrays.copyOfRange(batched, half, 2 * half)), "the two prompts differ");
+                List<HardPrefix> hard = List.of(HardPrefix.of(new int[] {0, 1, 1}, AFTER_BOS),
+                        HardPrefix.of(new int[] {1, 1, 0}, AFTER_BOS));
+                float[] hardBatched = AdapterObjective.logits(model, MultiPrompt.blocks(hard, 3), twice).toFloatArray();
+                assertArrayEquals(AdapterObjective.logits(model, hard.get(1), ids).toFloatArray(),
                         java.util.Arrays.copyOfRange(hardBatched, half, 2 * half), 1e-5f);
+                assertThrows(IllegalArgumentException.class, () -> AdapterObjective.logits(model,
+                        MultiPrompt.blocks(hard, 2), ids)); // 3 rows, but two blocks of 2 are assigned
             }
-            assertThrows(IllegalArgumentException.class, () -> AdapterObjective.logits(model,
-                    new HardPrefix(new int[][] {{0}, {1}}, AFTER_BOS), ids)); // 3 rows do not split into 2 blocks
         }
     }
 }

@@ -19,7 +19,7 @@ class AdamWMemoryTest {
             }
         }
         adam.clipGradients(1.0);
-        adam.clipGradientsPerPrompt(1.0, 3);
+        adam.clipGradientsPerGroup(1.0, java.util.List.of(java.util.List.of("w")));
         adam.step(0.01);
         return owner.getManagedArrays().size();
     }

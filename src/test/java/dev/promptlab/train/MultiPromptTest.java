@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.promptlab.adapt.InputPrefix;
 import dev.promptlab.adapt.InputPrefixConfig;
+import dev.promptlab.adapt.MultiPrompt;
 import dev.promptlab.model.CoinModels;
 import dev.promptlab.model.InputVectorModel;
 import dev.promptlab.task.builtin.coins.CoinSequences;
@@ -50,6 +51,11 @@ class MultiPromptTest {
         };
     }
 
+    /** Clipping far below the gradient norms, so a shared (global) clip would couple the prompts. */
+    private static TrainConfig config(int steps) {
+        return new TrainConfig(steps, 8, 0.05, 0, 0, 0.002, 0, 1, 0);
+    }
+
     @Test
     void batchedPromptsFollowTheirSeparateRunsEvenWhenClipped() {
         int steps = 6;
@@ -64,25 +70,25 @@ class MultiPromptTest {
                 }
                 perPrompt.add(s);
             }
-            // clip far below the gradient norms, so a shared (global) clip would couple the prompts
-            TrainConfig config = new TrainConfig(steps, 8, 0.05, 0, 0, 0.002, 0, 1, 0);
-            InputPrefixConfig two = new InputPrefixConfig(3, InputPrefix.Space.SIMPLEX, 2, 1);
-            try (InputPrefix batched = InputPrefix.create(two, model, new Rng(3))) {
-                List<InputPrefix> alone = List.of(batched.prompt(0, model), batched.prompt(1, model));
-                List<Double> norms = new ArrayList<>();
-                new Trainer(config, batched.parameters(), new SummedSequenceLoss(model, batched, 2), fixed(perPrompt), m)
-                        .withSchedule(s -> 0.05).clipPerPrompt(2).addListener((info, t) -> norms.add(info.gradNorm())).run();
-                assertTrue(norms.stream().allMatch(n -> n > 0.002), "clipping must be active: " + norms);
-                for (int k = 0; k < 2; k++) {
-                    InputPrefix one = alone.get(k);
-                    new Trainer(config, one.parameters(), new SummedSequenceLoss(model, one, 1),
-                            fixed(List.of(perPrompt.get(k))), m).withSchedule(s -> 0.05).run();
-                    try (InputPrefix fromBatch = batched.prompt(k, model)) {
-                        assertArrayEquals(one.values().toFloatArray(), fromBatch.values().toFloatArray(), 2e-5f,
-                                "prompt " + k);
-                    }
-                    one.close();
-                }
+            InputPrefixConfig config = new InputPrefixConfig(3, InputPrefix.Space.SIMPLEX, 1);
+            Rng init = new Rng(3);
+            List<InputPrefix> batched = List.of(InputPrefix.create(config, model, init), InputPrefix.create(config, model, init));
+            List<InputPrefix> alone = new ArrayList<>();
+            for (InputPrefix p : batched) {
+                alone.add(InputPrefix.of(config, p.values(), model));
+            }
+            MultiPrompt batch = MultiPrompt.blocks(batched, 4);
+            List<Double> norms = new ArrayList<>();
+            new Trainer(config(steps), batch.parameters(), new SummedSequenceLoss(model, batch, 2), fixed(perPrompt), m)
+                    .withSchedule(s -> 0.05).clipPerPrompt(batch.groups()).addListener((info, t) -> norms.add(info.gradNorm()))
+                    .run();
+            assertTrue(norms.stream().allMatch(n -> n > 0.002), "clipping must be active: " + norms);
+            for (int k = 0; k < 2; k++) {
+                InputPrefix one = alone.get(k);
+                new Trainer(config(steps), one.parameters(), new SummedSequenceLoss(model, one, 1),
+                        fixed(List.of(perPrompt.get(k))), m).withSchedule(s -> 0.05).run();
+                assertArrayEquals(one.values().toFloatArray(), batched.get(k).values().toFloatArray(), 2e-5f, "prompt " + k);
+                assertFalse(java.util.Arrays.equals(one.values().toFloatArray(), alone.get(1 - k).values().toFloatArray()));
             }
         }
     }

@@ -13,14 +13,14 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** A mixed batch gives every row the logits its own adapter gives it alone. */
-class MixedAdaptersTest extends AdapterTestBase {
+/** A multi-prompt batch gives every row the logits its own adapter gives it alone. */
+class MultiPromptAdapterTest extends AdapterTestBase {
     private void assertRowsMatch(LanguageModel model, List<? extends Adapter> adapters, int[] rows) {
         int[][] w = MethodModels.windows(8, rows.length, 7);
         try (NDManager m = root.newSubManager()) {
             NDArray ids = Batch.ofWindows(w, m).ids(); // (B, T)
             float[][] mixed = new float[rows.length][];
-            NDArray all = AdapterObjective.logits(model, new MixedAdapters(adapters, rows), ids); // (B, T, V)
+            NDArray all = AdapterObjective.logits(model, new MultiPrompt(adapters, rows), ids); // (B, T, V)
             for (int i = 0; i < rows.length; i++) {
                 mixed[i] = all.get(new NDIndex("{}", i)).toFloatArray();
                 NDArray row = ids.get(new NDIndex("{}:{}", i, i + 1)); // (1, T)
@@ -64,9 +64,9 @@ class MixedAdaptersTest extends AdapterTestBase {
                 SoftPrompt longer = SoftPrompt.create(new SoftPromptConfig(3, SoftPromptConfig.Init.RANDOM, null), model,
                         null, new Rng(1));
                 PrefixTuning prefix = PrefixTuning.create(new PrefixConfig(2, false, 0), model, new Rng(1))) {
-            assertThrows(IllegalArgumentException.class, () -> new MixedAdapters(List.of(soft, prefix), new int[] {0, 1}));
-            assertThrows(IllegalArgumentException.class, () -> new MixedAdapters(List.of(soft, longer), new int[] {0, 1}));
-            assertThrows(IllegalArgumentException.class, () -> new MixedAdapters(List.of(soft), new int[] {0, 1}));
+            assertThrows(IllegalArgumentException.class, () -> new MultiPrompt(List.of(soft, prefix), new int[] {0, 1}));
+            assertThrows(IllegalArgumentException.class, () -> new MultiPrompt(List.of(soft, longer), new int[] {0, 1}));
+            assertThrows(IllegalArgumentException.class, () -> new MultiPrompt(List.of(soft), new int[] {0, 1}));
         }
     }
 }
