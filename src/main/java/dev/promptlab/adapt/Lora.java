@@ -60,7 +60,8 @@ public final class Lora implements Adapter {
     }
 
     /** Fresh LoRA matrices for every linear layer of {@code model} that the config targets. */
-    public static Lora create(LoraConfig config, LanguageModel model, Rng rng) {
+    public static Lora create(LoraConfig requested, LanguageModel model, Rng rng) {
+        LoraConfig config = requested.targets().isEmpty() ? requested.resolvedFor(model) : requested;
         NDManager manager = model.manager().newSubManager();
         Map<String, LowRank> additions = new LinkedHashMap<>();
         float scale = (float) (config.alpha() / config.rank());

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * (r, out) are transposed on the way out and in; {@code adapter_config.json} with PEFT's LoraConfig
  * keys (r, lora_alpha, lora_dropout, target_modules, bias "none", fan_in_fan_out, ...).
  */
-final class LoraKind implements AdapterKind {
+final class LoraKind implements AdapterKind, TuningMethod {
     /** PeftModelForCausalLM → LoraModel → the transformers model. */
     static final String PREFIX = "base_model.model.";
 
@@ -142,5 +142,32 @@ final class LoraKind implements AdapterKind {
                     + new ai.djl.ndarray.types.Shape(shape) + " (was the adapter trained for another model?)");
         }
         return t;
+    }
+
+    private static final MethodOption RANK = MethodOption.value("--lora-rank", "R", "rank r (default 8)");
+    private static final MethodOption ALPHA = MethodOption.value("--lora-alpha", "ALPHA",
+            "the addition is scaled by alpha / r (default 8)");
+    private static final MethodOption DROPOUT = MethodOption.value("--lora-dropout", "P",
+            "dropout on the LoRA input while training (default 0)");
+    private static final MethodOption TARGETS = MethodOption.value("--target-modules", "NAMES",
+            "modules to adapt, PEFT style, comma-separated (e.g. c_attn or q_proj,v_proj; default: the model's PEFT default)");
+
+    @Override
+    public List<MethodOption> options() {
+        return List.of(RANK, ALPHA, DROPOUT, TARGETS);
+    }
+
+    @Override
+    public MethodConfig parse(MethodOptions given) {
+        return new LoraConfig(given.integer(RANK.name(), 8), given.number(ALPHA.name(), 8), given.number(DROPOUT.name(), 0),
+                given.list(TARGETS.name()));
+    }
+
+    @Override
+    public MethodConfig fromJson(JsonNode json) {
+        List<String> targets = new ArrayList<>();
+        json.path("target_modules").forEach(t -> targets.add(t.asText()));
+        return new LoraConfig(json.path("lora_rank").asInt(), json.path("lora_alpha").asDouble(),
+                json.path("lora_dropout").asDouble(), targets);
     }
 }

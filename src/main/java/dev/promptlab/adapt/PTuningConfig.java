@@ -1,5 +1,10 @@
 package dev.promptlab.adapt;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.tensor.Rng;
+import dev.promptlab.tokenize.Tokenizer;
+
 /**
  * Configuration of {@link PTuning} (Liu et al. 2021, "GPT Understands, Too"; PEFT's P_TUNING).
  *
@@ -7,7 +12,7 @@ package dev.promptlab.adapt;
  * @param encoder the reparametrisation of the prompt (PEFT's encoder_reparameterization_type)
  * @param encoderHiddenSize H of the encoder; 0 means C, the model's hidden size (PEFT's default)
  */
-public record PTuningConfig(int length, Encoder encoder, int encoderHiddenSize) {
+public record PTuningConfig(int length, Encoder encoder, int encoderHiddenSize) implements MethodConfig {
 
     /** PEFT's PromptEncoderReparameterizationType. */
     public enum Encoder {
@@ -38,5 +43,32 @@ public record PTuningConfig(int length, Encoder encoder, int encoderHiddenSize) 
             throw new IllegalArgumentException("encoder hidden size must be in [1, 65536] (or 0 for the model's hidden"
                     + " size), got " + encoderHiddenSize);
         }
+    }
+
+    @Override
+    public String method() {
+        return PTuning.METHOD;
+    }
+
+    @Override
+    public Adapter create(LanguageModel model, Tokenizer tokenizer, Rng rng) {
+        return PTuning.create(this, model, rng);
+    }
+
+    @Override
+    public void writeJson(ObjectNode json) {
+        json.put("prompt_length", length);
+        json.put("encoder_type", encoder.name().toLowerCase());
+        json.put("encoder_hidden_size", encoderHiddenSize);
+    }
+
+    @Override
+    public int contextPositions() {
+        return length;
+    }
+
+    @Override
+    public boolean batchable() {
+        return true;
     }
 }

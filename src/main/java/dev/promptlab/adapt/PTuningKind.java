@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LanguageModel;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Map;
  * PromptEncoderConfig keys. The encoder's own weights go to {@link AdapterFile#EXTRA}, so training
  * can continue from the directory.
  */
-final class PTuningKind implements AdapterKind {
+final class PTuningKind implements AdapterKind, TuningMethod {
     @Override
     public String method() {
         return PTuning.METHOD;
@@ -75,5 +76,26 @@ final class PTuningKind implements AdapterKind {
             return PTuning.of(c, model, values, file);
         }
         return PTuning.of(c, model, extra, file.replace(AdapterFile.WEIGHTS, AdapterFile.EXTRA));
+    }
+
+    private static final MethodOption ENCODER_TYPE = MethodOption.value("--encoder-type", "TYPE",
+            "the prompt encoder: mlp or lstm (default mlp)");
+
+    @Override
+    public List<MethodOption> options() {
+        return List.of(MethodOption.PROMPT_LENGTH, ENCODER_TYPE, MethodOption.ENCODER_HIDDEN_SIZE);
+    }
+
+    @Override
+    public MethodConfig parse(MethodOptions given) {
+        return new PTuningConfig(given.integer(MethodOption.PROMPT_LENGTH.name(), 10),
+                PTuningConfig.Encoder.parse(given.text(ENCODER_TYPE.name(), "mlp")),
+                given.integer(MethodOption.ENCODER_HIDDEN_SIZE.name(), 0));
+    }
+
+    @Override
+    public MethodConfig fromJson(JsonNode json) {
+        return new PTuningConfig(json.path("prompt_length").asInt(), PTuningConfig.Encoder.parse(json.path("encoder_type").asText()),
+                json.path("encoder_hidden_size").asInt());
     }
 }

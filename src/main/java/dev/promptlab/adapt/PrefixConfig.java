@@ -1,5 +1,10 @@
 package dev.promptlab.adapt;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.tensor.Rng;
+import dev.promptlab.tokenize.Tokenizer;
+
 /**
  * Configuration of {@link PrefixTuning} (Li and Liang 2021; PEFT's PREFIX_TUNING).
  *
@@ -9,7 +14,7 @@ package dev.promptlab.adapt;
  * @param encoderHiddenSize H of the projection MLP; 0 means D (PEFT's default, the key/value
  *     width kvHeads·headSize); only with {@code projection}
  */
-public record PrefixConfig(int length, boolean projection, int encoderHiddenSize) {
+public record PrefixConfig(int length, boolean projection, int encoderHiddenSize) implements MethodConfig {
     public PrefixConfig {
         if (length < 1 || length > 4096) {
             throw new IllegalArgumentException("prefix length must be in [1, 4096], got " + length);
@@ -22,5 +27,32 @@ public record PrefixConfig(int length, boolean projection, int encoderHiddenSize
             throw new IllegalArgumentException("an encoder hidden size (" + encoderHiddenSize
                     + ") applies only with the prefix projection (--prefix-projection)");
         }
+    }
+
+    @Override
+    public String method() {
+        return PrefixTuning.METHOD;
+    }
+
+    @Override
+    public Adapter create(LanguageModel model, Tokenizer tokenizer, Rng rng) {
+        return PrefixTuning.create(this, model, rng);
+    }
+
+    @Override
+    public void writeJson(ObjectNode json) {
+        json.put("prompt_length", length);
+        json.put("prefix_projection", projection);
+        json.put("encoder_hidden_size", encoderHiddenSize);
+    }
+
+    @Override
+    public int contextPositions() {
+        return length;
+    }
+
+    @Override
+    public boolean batchable() {
+        return true;
     }
 }

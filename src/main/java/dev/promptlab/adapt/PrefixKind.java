@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LanguageModel;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,7 +18,7 @@ import java.util.Map;
  * own weights go to {@link AdapterFile#EXTRA}; without that file a projected prefix loads as its
  * computed values (what PEFT does in inference mode).
  */
-final class PrefixKind implements AdapterKind {
+final class PrefixKind implements AdapterKind, TuningMethod {
     @Override
     public String method() {
         return PrefixTuning.METHOD;
@@ -70,5 +71,25 @@ final class PrefixKind implements AdapterKind {
                     file.replace(AdapterFile.WEIGHTS, AdapterFile.EXTRA));
         }
         return PrefixTuning.of(new PrefixConfig(p, false, 0), model, Map.of(PrefixTuning.EMBEDDING, flat), file);
+    }
+
+    private static final MethodOption PROJECTION = MethodOption.flag("--prefix-projection",
+            "reparametrise the prefix by PEFT's MLP (Linear, Tanh, Linear)");
+
+    @Override
+    public List<MethodOption> options() {
+        return List.of(MethodOption.PROMPT_LENGTH, PROJECTION, MethodOption.ENCODER_HIDDEN_SIZE);
+    }
+
+    @Override
+    public MethodConfig parse(MethodOptions given) {
+        return new PrefixConfig(given.integer(MethodOption.PROMPT_LENGTH.name(), 10), given.flag(PROJECTION.name()),
+                given.integer(MethodOption.ENCODER_HIDDEN_SIZE.name(), 0));
+    }
+
+    @Override
+    public MethodConfig fromJson(JsonNode json) {
+        return new PrefixConfig(json.path("prompt_length").asInt(), json.path("prefix_projection").asBoolean(),
+                json.path("encoder_hidden_size").asInt());
     }
 }

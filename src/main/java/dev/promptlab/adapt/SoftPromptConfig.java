@@ -1,5 +1,10 @@
 package dev.promptlab.adapt;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.tensor.Rng;
+import dev.promptlab.tokenize.Tokenizer;
+
 /**
  * Configuration of a soft prompt (Lester et al. 2021; PEFT's PROMPT_TUNING).
  *
@@ -8,7 +13,7 @@ package dev.promptlab.adapt;
  * @param initText the text whose token embeddings start the prompt (init TEXT only); as in PEFT,
  *     its tokens are cut to P or repeated until they fill P
  */
-public record SoftPromptConfig(int length, Init init, String initText) {
+public record SoftPromptConfig(int length, Init init, String initText) implements MethodConfig {
 
     /** Initialisation, named as PEFT's {@code prompt_tuning_init}. */
     public enum Init {
@@ -29,6 +34,11 @@ public record SoftPromptConfig(int length, Init init, String initText) {
                     throw new IllegalArgumentException("unknown prompt init '" + s + "' (allowed: random, vocab, text)");
             }
         }
+
+        /** The CLI spelling, which {@link #parse} reads back. */
+        public String cliName() {
+            return this == SAMPLE_VOCAB ? "vocab" : name().toLowerCase();
+        }
     }
 
     public SoftPromptConfig {
@@ -45,5 +55,34 @@ public record SoftPromptConfig(int length, Init init, String initText) {
             throw new IllegalArgumentException("an init text was given but the prompt init is " + init
                     + "; use init 'text' to start from it");
         }
+    }
+
+    @Override
+    public String method() {
+        return SoftPrompt.METHOD;
+    }
+
+    @Override
+    public Adapter create(LanguageModel model, Tokenizer tokenizer, Rng rng) {
+        return SoftPrompt.create(this, model, tokenizer, rng);
+    }
+
+    @Override
+    public void writeJson(ObjectNode json) {
+        json.put("prompt_length", length);
+        json.put("init", init.cliName());
+        if (initText != null) {
+            json.put("init_text", initText);
+        }
+    }
+
+    @Override
+    public int contextPositions() {
+        return length;
+    }
+
+    @Override
+    public boolean batchable() {
+        return true;
     }
 }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LanguageModel;
 
+import java.util.List;
 import java.util.Map;
 
 /** PEFT PROMPT_TUNING files for {@link SoftPrompt}. */
-final class SoftPromptKind implements AdapterKind {
+final class SoftPromptKind implements AdapterKind, TuningMethod {
     @Override
     public String method() {
         return SoftPrompt.METHOD;
@@ -66,5 +67,27 @@ final class SoftPromptKind implements AdapterKind {
             text = null;
         }
         return SoftPrompt.of(new SoftPromptConfig(p, init, text), values, model);
+    }
+
+    private static final MethodOption INIT = MethodOption.value("--init", "HOW",
+            "how the prompt starts: random, vocab (rows of the embedding matrix) or text (default vocab)");
+    private static final MethodOption INIT_TEXT = MethodOption.value("--init-text", "TEXT",
+            "the text whose token embeddings start the prompt (with --init text)");
+
+    @Override
+    public List<MethodOption> options() {
+        return List.of(MethodOption.PROMPT_LENGTH, INIT, INIT_TEXT);
+    }
+
+    @Override
+    public MethodConfig parse(MethodOptions given) {
+        return new SoftPromptConfig(given.integer(MethodOption.PROMPT_LENGTH.name(), 10),
+                SoftPromptConfig.Init.parse(given.text(INIT.name(), "vocab")), given.text(INIT_TEXT.name(), null));
+    }
+
+    @Override
+    public MethodConfig fromJson(JsonNode json) {
+        return new SoftPromptConfig(json.path("prompt_length").asInt(), SoftPromptConfig.Init.parse(json.path("init").asText()),
+                json.hasNonNull("init_text") ? json.get("init_text").asText() : null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.study.RunDirectory;
 import dev.promptlab.model.CoinModels;
 import dev.promptlab.study.BayesMethod;
 import dev.promptlab.study.BayesReport;

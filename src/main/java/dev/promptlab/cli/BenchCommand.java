@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         }
-        ObjectNode out = TuneCommand.JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         ObjectNode machine = out.putObject("machine");
         Machine.describe().forEach(machine::put);
         System.out.println("machine: " + machine);
@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--score-tokens must be >= 2 and --new-tokens >= 1");
             }
             out.set("checkpoint", checkpoint());
-            AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(out) + "\n");
+            AtomicFiles.writeString(jsonOut, Json.MAPPER.writeValueAsString(out) + "\n");
             return 0;
         }
 
@@ -75,13 +75,13 @@ final class BenchCommand implements Callable<Integer> {
         po.put("ratio_to_sgemm", gflops / sgemmGflops);
         System.out.printf("soft-prompt step (GPT-2-small shapes, B=8, T'=148): %.3f s median, %.1f GFLOP/s, %.2f of sgemm%n",
                 step.median(), gflops, gflops / sgemmGflops);
-        AtomicFiles.writeString(jsonOut, TuneCommand.JSON.writeValueAsString(out) + "\n");
+        AtomicFiles.writeString(jsonOut, Json.MAPPER.writeValueAsString(out) + "\n");
         return 0;
     }
 
     private ObjectNode checkpoint() {
         CheckpointBench b = CheckpointBench.run(model, runs, scoreTokens, newTokens);
-        ObjectNode o = TuneCommand.JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("model", model.toString());
         o.put("parameters", b.parameters());
         o.put("load_seconds_median", b.loadSeconds().median());

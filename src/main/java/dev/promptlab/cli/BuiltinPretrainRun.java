@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.study.RunDirectory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.study.builtin.BuiltinModels;
 import dev.promptlab.study.builtin.BuiltinPretraining;

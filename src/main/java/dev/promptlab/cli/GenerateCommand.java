@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.study.ModelSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -51,7 +52,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DecodingOptions options = new DecodingOptions(maxTokens, temperature, topP, beams, lengthPenalty, stops, seed);
-        try (LoadedModel loaded = ModelRef.load(modelDir)) {
+        try (LoadedModel loaded = ModelSource.load(modelDir.toString())) {
             Tokenizer tokenizer = loaded.tokenizer();
             int[] context = TextIds.of(tokenizer, text, true);
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.study.RunDirectory;
 import ai.djl.ndarray.NDManager;
 import dev.promptlab.model.Architecture;
 import dev.promptlab.model.Architectures;

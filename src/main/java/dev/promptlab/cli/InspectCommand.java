@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.study.ModelSource;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,10 +42,10 @@ final class InspectCommand implements Callable<Integer> {
         if (topK < 1) {
             throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
         }
-        try (LoadedModel loaded = ModelRef.load(modelDir);
+        try (LoadedModel loaded = ModelSource.load(modelDir.toString());
                 Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
             LanguageModel model = loaded.model();
-            ObjectNode out = TuneCommand.JSON.createObjectNode();
+            ObjectNode out = Json.MAPPER.createObjectNode();
             ModelConfig c = model.config();
             ObjectNode mo = out.putObject("model");
             mo.put("dir", modelDir.toString());
@@ -88,7 +89,7 @@ final class InspectCommand implements Callable<Integer> {
                 }
             }
             if (json) {
-                System.out.println(TuneCommand.JSON.writeValueAsString(out));
+                System.out.println(Json.MAPPER.writeValueAsString(out));
             } else {
                 printText(out, loaded.tokenizer());
             }

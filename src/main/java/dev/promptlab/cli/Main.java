@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.tensor.Engines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

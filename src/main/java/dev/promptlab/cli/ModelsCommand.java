@@ -21,14 +21,14 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ArrayNode all = TuneCommand.JSON.createArrayNode();
+        ArrayNode all = Json.MAPPER.createArrayNode();
         StringBuilder text = new StringBuilder();
         for (String name : BuiltinModels.names()) {
             ModelRecipe recipe = BuiltinModels.recipe(name);
             JsonNode card = BuiltinModels.card(name);
             ObjectNode o = all.addObject();
             o.put("name", BuiltinModels.PREFIX + name);
-            o.set("recipe", TuneCommand.JSON.valueToTree(recipe));
+            o.set("recipe", Json.MAPPER.valueToTree(recipe));
             o.put("cache_dir", BuiltinModels.cacheDir(name).toString());
             o.put("cached", BuiltinModels.isCached(name));
             o.put("shipped", dev.promptlab.study.builtin.ShippedModels.isShipped(name));
@@ -47,7 +47,7 @@ final class ModelsCommand implements Callable<Integer> {
                     card.path("final_train_loss").asDouble(), card.path("figures").path("heldout_perplexity").asDouble()));
             appendFigures(text, card.path("figures"));
         }
-        System.out.print(json ? TuneCommand.JSON.writeValueAsString(all) + "\n" : text);
+        System.out.print(json ? Json.MAPPER.writeValueAsString(all) + "\n" : text);
         return 0;
     }
 

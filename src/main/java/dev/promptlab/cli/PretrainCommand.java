@@ -1,5 +1,7 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.study.RunDirectory;
+import dev.promptlab.study.ModelSource;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,7 +72,7 @@ final class PretrainCommand implements Callable<Integer> {
         }
         RunDirectory.requireFresh(out);
         List<String> lines = Corpus.lines(corpus);
-        try (LoadedModel loaded = ModelRef.load(modelDir)) {
+        try (LoadedModel loaded = ModelSource.load(modelDir.toString())) {
             LanguageModel model = loaded.model();
             Tokenizer tokenizer = loaded.tokenizer();
             int heldOut = lines.size() >= 20 ? Math.max(1, lines.size() / 20) : 0;

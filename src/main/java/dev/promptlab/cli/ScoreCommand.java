@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.study.ModelSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,7 +34,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LoadedModel loaded = ModelRef.load(modelDir);
+        try (LoadedModel loaded = ModelSource.load(modelDir.toString());
                 Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
             int[] ids = TextIds.of(loaded.tokenizer(), text, !noSpecial);
             if (ids.length == 0) {

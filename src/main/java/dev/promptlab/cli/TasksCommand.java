@@ -19,7 +19,7 @@ final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ArrayNode all = TuneCommand.JSON.createArrayNode();
+        ArrayNode all = Json.MAPPER.createArrayNode();
         StringBuilder table = new StringBuilder();
         table.append(String.format("%-11s %-14s %-50s %5s %4s %4s%n", "NAME", "KIND", "LABELS / METRIC", "TRAIN", "DEV", "TEST"));
         for (String name : BuiltinTasks.names()) {
@@ -45,7 +45,7 @@ final class TasksCommand implements Callable<Integer> {
             table.append("            instruction: ").append(t.instruction()).append('\n');
         }
         if (json) {
-            System.out.println(TuneCommand.JSON.writeValueAsString(all));
+            System.out.println(Json.MAPPER.writeValueAsString(all));
         } else {
             System.out.print(table);
             System.out.println("Use --task builtin:NAME[:SPLIT] with tune (default split: train) and eval (default: test).");

@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.study.ModelSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptlab.tokenize.Tokenizer;
 import dev.promptlab.tokenize.Tokenizers;
@@ -22,7 +23,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Tokenizer tokenizer = Tokenizers.load(ModelRef.dir(modelDir));
+        Tokenizer tokenizer = Tokenizers.load(ModelSource.dir(modelDir.toString()));
         int[] ids = TextIds.of(tokenizer, text, !noSpecial);
         System.out.println(new ObjectMapper().writeValueAsString(ids));
         return 0;

@@ -50,4 +50,32 @@ public final class Encoder {
         }
         return new EncodedExample(context(example.input()), target);
     }
+
+    /**
+     * Encodes every example and checks that each fits the model's context together with
+     * {@code virtual} positions taken before it (a prompt); errors name {@code source} and the
+     * example's line.
+     *
+     * @param appendEos whether outputs end with EOS (generation: the model learns to stop)
+     */
+    public java.util.List<EncodedExample> encodeAll(java.util.List<Example> examples, boolean appendEos, int virtual,
+            int contextLength, String source) {
+        java.util.List<EncodedExample> out = new java.util.ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            EncodedExample e;
+            try {
+                e = encode(examples.get(i), appendEos);
+            } catch (RuntimeException ex) {
+                throw new IllegalArgumentException(source + ": example " + (i + 1) + ": " + ex.getMessage());
+            }
+            int positions = virtual + e.length() - 1;
+            if (positions > contextLength) {
+                throw new IllegalArgumentException(source + ": example " + (i + 1) + " needs " + positions
+                        + " positions (prompt " + virtual + " + input and output " + e.length()
+                        + " tokens - 1) but the model's context is " + contextLength + " tokens");
+            }
+            out.add(e);
+        }
+        return out;
+    }
 }

@@ -1,22 +1,63 @@
 package dev.promptlab.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.promptlab.adapt.Adapter;
+import dev.promptlab.adapt.MultiPrompt;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.ModelInput;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 /**
  * Cross entropy of the output tokens for a frozen model with an adapter (or none): the logits
- * of the adapter's virtual positions are dropped, so prompt positions never count.
+ * of the adapter's virtual positions are dropped, so prompt, demonstration and input positions
+ * never count.
+ *
+ * <p>For K prompts trained in one batch (a {@link MultiPrompt} whose rows are K equal contiguous
+ * blocks), each prompt's loss is the mean over its own block's output tokens, plus its own
+ * {@link PromptTerm} if any, and the objective is their sum: summing keeps each prompt's
+ * gradient exactly what a run of its own would get. With K = 1 and no term this is the mean
+ * cross entropy of the batch's output tokens.
  */
 public final class AdapterObjective implements Objective {
     private final LanguageModel model;
     private final Adapter adapter;
+    private final int prompts;
+    private final List<PromptTerm> terms;
+    private double[] lastPromptLosses = new double[0];
 
+    /** One adapter (or none), no extra term. */
     public AdapterObjective(LanguageModel model, Adapter adapter) {
+        this(model, adapter, 1, Collections.singletonList(null));
+    }
+
+    /**
+     * @param adapter K prompts ({@link MultiPrompt} in blocks) or, for K = 1, any adapter or null
+     * @param prompts K
+     * @param terms one extra term per prompt, null for none
+     */
+    public AdapterObjective(LanguageModel model, Adapter adapter, int prompts, List<PromptTerm> terms) {
+        if (prompts < 1) {
+            throw new IllegalArgumentException("prompts must be >= 1, got " + prompts);
+        }
+        if (terms.size() != prompts) {
+            throw new IllegalArgumentException(prompts + " prompts need " + prompts + " extra terms (null for none), got "
+                    + terms.size());
+        }
+        if (prompts > 1 && !(adapter instanceof MultiPrompt m && m.prompts().size() == prompts)) {
+            throw new IllegalArgumentException("an objective of " + prompts + " prompts needs a MultiPrompt of "
+                    + prompts + " prompts");
+        }
         this.model = model;
         this.adapter = adapter;
+        this.prompts = prompts;
+        this.terms = new ArrayList<>(terms);
     }
 
     /** Logits (B, T, V) for the batch's own positions. */
@@ -38,8 +79,41 @@ public final class AdapterObjective implements Objective {
 
     @Override
     public NDArray loss(Batch batch) {
+        if (batch.size() % prompts != 0) {
+            throw new IllegalArgumentException("batch of " + batch.size() + " rows does not split into " + prompts
+                    + " equal prompt blocks");
+        }
         NDArray logits = logits(model, adapter, batch.ids(), true); // (B, T, V)
-        return Losses.maskedMeanNll(logits, batch.targets(), batch.lossMask());
+        NDArray nll = Losses.tokenNll(logits, batch.targets()).mul(batch.lossMask()); // (B, T)
+        NDArray sums = nll.reshape(prompts, -1).sum(new int[] {1}); // (K)
+        NDArray counts = batch.lossMask().reshape(prompts, -1).sum(new int[] {1}); // (K), no gradient
+        NDArray perPrompt = sums.div(counts.maximum(1f)); // (K): each prompt's mean over its output tokens
+        NDManager scope = nll.getManager();
+        List<Adapter> each = adapter instanceof MultiPrompt m ? m.prompts() : Collections.singletonList(adapter);
+        NDList withTerms = new NDList(prompts);
+        boolean anyTerm = false;
+        for (int k = 0; k < prompts; k++) {
+            NDArray own = perPrompt.get(k); // ()
+            PromptTerm term = terms.get(k);
+            if (term != null) {
+                own = own.add(term.value(each.get(k), model, scope)); // ()
+                anyTerm = true;
+            }
+            withTerms.add(own);
+        }
+        NDArray total = anyTerm ? NDArrays.stack(withTerms) : perPrompt; // (K)
+        float[] values = total.toFloatArray();
+        lastPromptLosses = new double[values.length];
+        for (int k = 0; k < values.length; k++) {
+            lastPromptLosses[k] = values[k];
+        }
+        return prompts == 1 ? total.get(0) : total.sum(); // ()
+    }
+
+    /** Each prompt's loss (task loss plus its term) at the last step. */
+    @Override
+    public double[] promptLosses() {
+        return lastPromptLosses.clone();
     }
 
     @Override

@@ -30,18 +30,29 @@ public final class Checkpoint {
             long[] randomState) {}
 
     public static void save(Trainer trainer, Path dir) throws IOException {
+        save(dir, trainer.step(), trainer.config().steps(), trainer.parameters(), trainer.optimizer().state(),
+                trainer.data().state(), trainer.objective().randomState());
+    }
+
+    /**
+     * Writes a checkpoint from its parts, e.g. one prompt's share of a multi-prompt run, which
+     * then resumes as a run of its own: its parameters by their own names, their AdamW moments
+     * ("m.NAME", "v.NAME"), its data position and random stream.
+     */
+    public static void save(Path dir, int step, int totalSteps, Map<String, NDArray> parameters,
+            Map<String, NDArray> optimizer, long[] dataState, long[] randomState) throws IOException {
         AtomicFiles.writeDirectory(dir, staging -> {
-            Safetensors.write(staging.resolve("parameters.safetensors"), trainer.parameters(), Map.of());
-            Safetensors.write(staging.resolve("optimizer.safetensors"), trainer.optimizer().state(), Map.of());
+            Safetensors.write(staging.resolve("parameters.safetensors"), parameters, Map.of());
+            Safetensors.write(staging.resolve("optimizer.safetensors"), optimizer, Map.of());
             ObjectNode state = JSON.createObjectNode();
-            state.put("step", trainer.step());
-            state.put("total_steps", trainer.config().steps());
+            state.put("step", step);
+            state.put("total_steps", totalSteps);
             var data = state.putArray("data_state");
-            for (long v : trainer.data().state()) {
+            for (long v : dataState) {
                 data.add(v);
             }
             var random = state.putArray("random_state");
-            for (long v : trainer.objective().randomState()) {
+            for (long v : randomState) {
                 random.add(v);
             }
             AtomicFiles.writeString(staging.resolve("state.json"), JSON.writeValueAsString(state) + "\n");

@@ -40,6 +40,11 @@ public final class ExampleSampler implements BatchSource {
 
     @Override
     public Batch next(NDManager manager) {
+        return Batch.ofExamples(nextRows(), padId, manager);
+    }
+
+    /** The next batch's examples, in order. */
+    public List<EncodedExample> nextRows() {
         List<EncodedExample> rows = new ArrayList<>(batchSize);
         while (rows.size() < batchSize) {
             if (cursor == order.length) {
@@ -47,7 +52,7 @@ public final class ExampleSampler implements BatchSource {
             }
             rows.add(examples.get(order[cursor++]));
         }
-        return Batch.ofExamples(rows, padId, manager);
+        return rows;
     }
 
     @Override

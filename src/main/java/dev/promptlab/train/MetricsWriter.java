@@ -15,21 +15,32 @@ import java.util.stream.Collectors;
 
 /**
  * Appends one JSON line per {@code every} steps to {@code metrics.jsonl}: step, loss (mean over
- * the steps since the last line), learning rate, gradient norm, seconds per step. On resume,
+ * the steps since the last line), learning rate, gradient norm, seconds per step (of the whole
+ * batch, for a prompt of a multi-prompt batch). On resume,
  * lines after the checkpoint's step are dropped so the file never holds a step twice.
  */
 public final class MetricsWriter implements TrainListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
     private final int every;
+    private final int prompt;
     private BufferedWriter out;
     private double lossSum;
     private double secondsSum;
     private int count;
 
     public MetricsWriter(Path file, int every) {
+        this(file, every, -1);
+    }
+
+    /**
+     * The lines of prompt {@code prompt} of a multi-prompt batch: its own loss and gradient norm,
+     * as a run of its own would write them (-1: the batch's).
+     */
+    public MetricsWriter(Path file, int every, int prompt) {
         this.file = file;
         this.every = every;
+        this.prompt = prompt;
     }
 
     @Override
@@ -57,7 +68,7 @@ public final class MetricsWriter implements TrainListener {
 
     @Override
     public void onStep(StepInfo info, Trainer trainer) {
-        lossSum += info.loss();
+        lossSum += prompt < 0 ? info.loss() : info.promptLoss(prompt);
         secondsSum += info.seconds();
         count++;
         if (info.step() % every != 0 && info.step() != info.totalSteps()) {
@@ -67,7 +78,7 @@ public final class MetricsWriter implements TrainListener {
         row.put("step", info.step());
         row.put("loss", lossSum / count);
         row.put("lr", info.learningRate());
-        row.put("grad_norm", info.gradNorm());
+        row.put("grad_norm", prompt < 0 ? info.gradNorm() : info.promptGradNorm(prompt));
         row.put("seconds_per_step", secondsSum / count);
         try {
             out.write(JSON.writeValueAsString(row));

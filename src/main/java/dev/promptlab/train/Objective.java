@@ -15,4 +15,12 @@ public interface Objective {
 
     /** Continues from a {@link #randomState()}. */
     default void restoreRandomState(long[] state) {}
+
+    /**
+     * Each prompt's part of the last loss when several prompts train in one batch (the loss is
+     * their sum); empty when the objective does not split by prompt.
+     */
+    default double[] promptLosses() {
+        return new double[0];
+    }
 }

@@ -29,6 +29,7 @@ public final class Trainer {
     private final List<TrainListener> listeners = new ArrayList<>();
     private int step;
     private double lastLoss = Double.NaN;
+    private double[] lastPromptLosses = new double[0];
 
     public Trainer(TrainConfig config, Map<String, NDArray> params, Objective objective, BatchSource data,
             NDManager parent) {
@@ -105,7 +106,13 @@ public final class Trainer {
             }
             step++;
             lastLoss = loss;
-            StepInfo info = new StepInfo(step, config.steps(), loss, lr, gradNorm, (System.nanoTime() - start) / 1e9);
+            double[] promptLosses = objective.promptLosses();
+            if (promptLosses.length == 0) {
+                promptLosses = new double[] {loss};
+            }
+            lastPromptLosses = promptLosses;
+            StepInfo info = new StepInfo(step, config.steps(), loss, lr, gradNorm, (System.nanoTime() - start) / 1e9,
+                    promptLosses, lastGradNorms.clone());
             for (TrainListener l : listeners) {
                 l.onStep(info, this);
             }
@@ -119,6 +126,11 @@ public final class Trainer {
 
     public double lastLoss() {
         return lastLoss;
+    }
+
+    /** Each prompt's loss at the last step (one value when the objective does not split by prompt). */
+    public double[] lastPromptLosses() {
+        return lastPromptLosses.clone();
     }
 
     /** Each prompt's gradient norm before clipping at the last step (one value without per-prompt clipping). */

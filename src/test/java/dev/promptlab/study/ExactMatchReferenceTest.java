@@ -1,4 +1,4 @@
-package dev.promptlab.cli;
+package dev.promptlab.study;
 
 import dev.promptlab.eval.Metrics;
 import dev.promptlab.tokenize.WordTokenizer;
@@ -13,12 +13,12 @@ class ExactMatchReferenceTest {
     @Test
     void referencesWithUnknownWordsNeverMatchAnEmptyOrPartialPrediction() {
         WordTokenizer tok = WordTokenizer.ofWords(List.of("the", "cat", "sat"));
-        String known = EvalCommand.comparableReference("The Cat", tok.encode(" The Cat"), tok);
+        String known = Evaluation.comparableReference("The Cat", tok.encode(" The Cat"), tok);
         assertEquals("the cat", known);
         assertEquals(1.0, Metrics.exactMatch(List.of("the cat"), List.of(known)));
-        String unknown = EvalCommand.comparableReference("zebra", tok.encode(" zebra"), tok);
+        String unknown = Evaluation.comparableReference("zebra", tok.encode(" zebra"), tok);
         assertEquals(0.0, Metrics.exactMatch(List.of(""), List.of(unknown)));
-        String partial = EvalCommand.comparableReference("the zebra", tok.encode(" the zebra"), tok);
+        String partial = Evaluation.comparableReference("the zebra", tok.encode(" the zebra"), tok);
         assertEquals(0.0, Metrics.exactMatch(List.of("the"), List.of(partial)));
     }
 }

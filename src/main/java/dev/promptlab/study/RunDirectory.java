@@ -1,4 +1,4 @@
-package dev.promptlab.cli;
+package dev.promptlab.study;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,17 +9,17 @@ import java.util.stream.Stream;
  * Guards a command's output directory: a new run needs an empty or absent directory, so an
  * earlier run is never mixed with or overwritten by a new one; {@code --resume} needs an existing one.
  */
-final class RunDirectory {
+public final class RunDirectory {
     private RunDirectory() {}
 
-    static void requireFresh(Path dir) {
+    public static void requireFresh(Path dir) {
         if (Files.exists(dir) && !isEmptyDirectory(dir)) {
             throw new IllegalArgumentException("output directory " + dir
                     + " already exists and is not empty; choose another --out (or --resume a tune run)");
         }
     }
 
-    static boolean isEmptyDirectory(Path dir) {
+    public static boolean isEmptyDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             return false;
         }

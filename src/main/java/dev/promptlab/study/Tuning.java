@@ -1,0 +1,292 @@
+package dev.promptlab.study;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.adapt.Adapter;
+import dev.promptlab.adapt.Adapters;
+import dev.promptlab.adapt.MethodConfig;
+import dev.promptlab.adapt.TuningMethod;
+import dev.promptlab.eval.ClassificationResult;
+import dev.promptlab.eval.VerbalizerClassifier;
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.model.LoadedModel;
+import dev.promptlab.task.EncodedExample;
+import dev.promptlab.task.Encoder;
+import dev.promptlab.task.Example;
+import dev.promptlab.task.Task;
+import dev.promptlab.task.TaskSource;
+import dev.promptlab.task.builtin.wordnet.Split;
+import dev.promptlab.tensor.AtomicFiles;
+import dev.promptlab.tensor.Rng;
+import dev.promptlab.train.Checkpoint;
+import dev.promptlab.train.Checkpointer;
+import dev.promptlab.train.ExampleSampler;
+import dev.promptlab.train.MetricsWriter;
+import dev.promptlab.train.ProgressListener;
+import dev.promptlab.train.PromptBatch;
+import dev.promptlab.train.Trainer;
+import dev.promptlab.train.AdapterObjective;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The library entry point for a tuning run: what {@code promptlab tune} calls, and what a Java
+ * user calls with a {@link TuneSpec}. It owns the run-directory contract:
+ * <ul>
+ *   <li>a new run refuses a non-empty directory; {@code resume} needs the run's checkpoint and
+ *       refuses a different experiment (config.json);</li>
+ *   <li>config.json is written first; checkpoints are written atomically (the previous one stays
+ *       whole until the new one replaces it) and resume exactly (parameters, AdamW moments, step,
+ *       data position, random streams);</li>
+ *   <li>a run that fails before its first checkpoint leaves no directory behind;</li>
+ *   <li>at the end each seed's directory has {@code adapter/} (PEFT layout) or {@code model/}
+ *       (full tuning) and {@code result.json}; a multi-seed run adds {@code summary.json}.</li>
+ * </ul>
+ * Several seeds of a prompt method train as K prompts of one batch ({@link PromptBatch}); the
+ * batch's state is {@code out/checkpoint/}, and each seed's share is also written to its own
+ * {@code checkpoint/}, so a seed can be continued alone. Other methods train seed after seed in
+ * this process.
+ */
+public final class Tuning {
+    private static final int TRAIN_ACCURACY_EXAMPLES = 512;
+
+    private Tuning() {}
+
+    /** Runs the spec, printing nothing but the progress bar (when asked for). */
+    public static TuneResult run(TuneSpec spec) throws IOException {
+        return run(spec, line -> {});
+    }
+
+    /** Runs the spec; {@code log} hears one line per notable event (resuming, a seed already done). */
+    public static TuneResult run(TuneSpec spec, Consumer<String> log) throws IOException {
+        requireRunDirectory(spec);
+        TaskSource.Loaded data = spec.data().load(Split.TRAIN, null);
+        boolean batched = spec.seedDirectories() && spec.method().batchable();
+        boolean fresh = !spec.resume();
+        try {
+            List<TuneResult.SeedRun> runs = new ArrayList<>();
+            if (!spec.seedDirectories() || batched) {
+                try (LoadedModel loaded = ModelSource.load(spec.model())) {
+                    runs.addAll(batched ? new SeedBatchRun(spec, data, loaded, log).run()
+                            : List.of(new SingleRun(spec, data, loaded, spec.seeds().get(0), log).run()));
+                }
+            } else {
+                for (long seed : spec.seeds()) { // weight methods change or wrap the model: each seed loads it afresh
+                    try (LoadedModel loaded = ModelSource.load(spec.model())) {
+                        if (seed == spec.seeds().get(0)) {
+                            writeTopConfig(spec, data, loaded.model());
+                        }
+                        runs.add(new SingleRun(spec, data, loaded, seed, log).run());
+                    }
+                }
+            }
+            TuneResult result = new TuneResult(spec.out(), runs);
+            if (spec.seedDirectories()) {
+                RunOutputs.writeSummary(spec, result);
+            }
+            return result;
+        } catch (RuntimeException | IOException e) {
+            if (fresh && !RunOutputs.hasCheckpoint(spec.out())) {
+                AtomicFiles.deleteTree(spec.out()); // nothing resumable yet: leave no half-written run behind
+            }
+            throw e;
+        }
+    }
+
+    /** Checked before anything is loaded: a fresh run needs an empty directory, a resumed one its checkpoint. */
+    private static void requireRunDirectory(TuneSpec spec) {
+        Path out = spec.out();
+        if (!spec.resume()) {
+            RunDirectory.requireFresh(out);
+            return;
+        }
+        boolean sequential = spec.seedDirectories() && !spec.method().batchable();
+        boolean resumable = sequential ? Files.isRegularFile(out.resolve("config.json"))
+                : Checkpoint.exists(out.resolve("checkpoint"));
+        if (!resumable) {
+            throw new IllegalArgumentException(out + ": nothing to resume (no " + (sequential ? "config.json"
+                    : "checkpoint/state.json") + ")");
+        }
+    }
+
+    private static void writeTopConfig(TuneSpec spec, TaskSource.Loaded data, LanguageModel model) throws IOException {
+        ObjectNode top = TuneRunConfig.of(spec, data, model, null);
+        if (spec.resume()) {
+            TuneRunConfig.requireSameRun(spec.out(), top);
+        }
+        TuneRunConfig.write(spec.out(), top);
+    }
+
+    /** Encodes the examples for this model; each must fit its context after the method's prompt. */
+    static List<EncodedExample> encode(Task task, TaskSource.Loaded data, LoadedModel loaded, MethodConfig method) {
+        Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
+        return encoder.encodeAll(task.examples(), !task.isClassification(), method.contextPositions(),
+                loaded.model().config().contextLength(), data.label());
+    }
+
+    /** One seed's run, in its own directory: a plain adapter (or weights) with its own trainer. */
+    private static final class SingleRun {
+        private final TuneSpec spec;
+        private final TaskSource.Loaded data;
+        private final LoadedModel loaded;
+        private final long seed;
+        private final Consumer<String> log;
+
+        SingleRun(TuneSpec spec, TaskSource.Loaded data, LoadedModel loaded, long seed, Consumer<String> log) {
+            this.spec = spec;
+            this.data = data;
+            this.loaded = loaded;
+            this.seed = seed;
+            this.log = log;
+        }
+
+        TuneResult.SeedRun run() throws IOException {
+            Path dir = spec.dirFor(seed);
+            if (spec.seedDirectories() && spec.resume() && RunOutputs.isComplete(dir)) {
+                log.accept("seed " + seed + " is done (" + dir.resolve("result.json") + ")");
+                return RunOutputs.readResult(seed, dir, Adapters.method(spec.method().method()));
+            }
+            boolean resume = spec.resume() && Checkpoint.exists(dir.resolve("checkpoint"));
+            List<EncodedExample> encoded = encode(data.task(), data, loaded, spec.method());
+            ObjectNode config = TuneRunConfig.of(spec, data, loaded.model(), seed);
+            if (resume) {
+                TuneRunConfig.requireSameRun(dir, config);
+            }
+            TuneRunConfig.write(dir, config);
+            LanguageModel model = loaded.model();
+            int pad = Math.max(0, loaded.tokenizer().padId());
+            try (Adapter adapter = spec.method().create(model, loaded.tokenizer(), new Rng(seed))) {
+                Trainer trainer = new Trainer(spec.trainFor(seed), adapter.parameters(), new AdapterObjective(model, adapter),
+                        new ExampleSampler(encoded, spec.train().batchSize(), pad, seed + 1), model.manager());
+                if (resume) {
+                    try (var scope = model.manager().newSubManager()) {
+                        trainer.restore(Checkpoint.load(dir.resolve("checkpoint"), scope));
+                    }
+                    log.accept("resuming at step " + trainer.step() + " of " + spec.train().steps());
+                }
+                trainer.addListener(new MetricsWriter(dir.resolve("metrics.jsonl"), spec.train().logEvery()));
+                trainer.addListener(new Checkpointer(dir.resolve("checkpoint"), spec.train().checkpointEvery()));
+                if (spec.progress()) {
+                    trainer.addListener(new ProgressListener(spec.seedDirectories() ? "tune seed " + seed : "tune"));
+                }
+                trainer.run();
+                return RunOutputs.finish(spec, data.task(), loaded, adapter, seed, dir, trainer.step(), trainer.lastLoss());
+            }
+        }
+    }
+
+    /** K seeds of a prompt method trained as K prompts of one batch; each writes its own directory. */
+    private static final class SeedBatchRun {
+        private final TuneSpec spec;
+        private final TaskSource.Loaded data;
+        private final LoadedModel loaded;
+        private final Consumer<String> log;
+
+        SeedBatchRun(TuneSpec spec, TaskSource.Loaded data, LoadedModel loaded, Consumer<String> log) {
+            this.spec = spec;
+            this.data = data;
+            this.loaded = loaded;
+            this.log = log;
+        }
+
+        List<TuneResult.SeedRun> run() throws IOException {
+            LanguageModel model = loaded.model();
+            List<EncodedExample> encoded = encode(data.task(), data, loaded, spec.method());
+            writeTopConfig(spec, data, model);
+            for (long seed : spec.seeds()) {
+                TuneRunConfig.write(spec.dirFor(seed), TuneRunConfig.of(spec, data, model, seed));
+            }
+            List<Adapter> prompts = new ArrayList<>();
+            try {
+                List<PromptBatch.Member> members = new ArrayList<>();
+                for (long seed : spec.seeds()) {
+                    Adapter prompt = spec.method().create(model, loaded.tokenizer(), new Rng(seed));
+                    prompts.add(prompt);
+                    members.add(new PromptBatch.Member(prompt, seed + 1, null));
+                }
+                PromptBatch batch = new PromptBatch(model, members, encoded, Math.max(0, loaded.tokenizer().padId()),
+                        spec.train());
+                Trainer trainer = batch.trainer();
+                if (spec.resume()) {
+                    try (var scope = model.manager().newSubManager()) {
+                        trainer.restore(Checkpoint.load(spec.out().resolve("checkpoint"), scope));
+                    }
+                    log.accept("resuming " + prompts.size() + " prompts at step " + trainer.step() + " of "
+                            + spec.train().steps());
+                }
+                for (int k = 0; k < prompts.size(); k++) {
+                    trainer.addListener(new MetricsWriter(spec.dirFor(spec.seeds().get(k)).resolve("metrics.jsonl"),
+                            spec.train().logEvery(), k));
+                }
+                trainer.addListener(new BatchCheckpointer(batch, spec));
+                if (spec.progress()) {
+                    trainer.addListener(new ProgressListener("tune " + prompts.size() + " seeds"));
+                }
+                trainer.run();
+                List<TuneResult.SeedRun> runs = new ArrayList<>();
+                for (int k = 0; k < prompts.size(); k++) {
+                    long seed = spec.seeds().get(k);
+                    runs.add(RunOutputs.finish(spec, data.task(), loaded, prompts.get(k), seed, spec.dirFor(seed),
+                            trainer.step(), batch.lastLoss(k)));
+                }
+                return runs;
+            } finally {
+                prompts.forEach(Adapter::close);
+            }
+        }
+    }
+
+    /** The batch's checkpoint (authoritative for resume), then each seed's share, at the same steps. */
+    private static final class BatchCheckpointer implements dev.promptlab.train.TrainListener {
+        private final PromptBatch batch;
+        private final TuneSpec spec;
+        private final Checkpointer whole;
+
+        BatchCheckpointer(PromptBatch batch, TuneSpec spec) {
+            this.batch = batch;
+            this.spec = spec;
+            this.whole = new Checkpointer(spec.out().resolve("checkpoint"), spec.train().checkpointEvery());
+        }
+
+        @Override
+        public void onStep(dev.promptlab.train.StepInfo info, Trainer trainer) {
+            int every = spec.train().checkpointEvery();
+            if (every > 0 && info.step() % every == 0 && info.step() != info.totalSteps()) {
+                whole.onStep(info, trainer);
+                saveShares();
+            }
+        }
+
+        @Override
+        public void onEnd(Trainer trainer) {
+            whole.onEnd(trainer);
+            saveShares();
+        }
+
+        private void saveShares() {
+            try {
+                for (int k = 0; k < batch.size(); k++) {
+                    batch.saveCheckpoint(k, spec.dirFor(spec.seeds().get(k)).resolve("checkpoint"));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write a seed's checkpoint: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Train accuracy by verbalizer scoring on the first examples (classification only). */
+    static ClassificationResult trainAccuracy(LoadedModel loaded, Adapter adapter, Task task) {
+        List<Example> sample = task.examples().subList(0, Math.min(task.examples().size(), TRAIN_ACCURACY_EXAMPLES));
+        Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
+        return new VerbalizerClassifier(loaded.model(), adapter, encoder, task.labels(), 32).evaluate(sample);
+    }
+
+    /** The method's registration, for saving and naming its output. */
+    static TuningMethod method(TuneSpec spec) {
+        return Adapters.method(spec.method().method());
+    }
+}
