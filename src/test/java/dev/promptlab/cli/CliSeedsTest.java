@@ -1,0 +1,175 @@
+package dev.promptlab.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptlab.tensor.Safetensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code tune --seeds}: one prompt per seed in one batch, each seed a complete run directory equal
+ * to a single run with that seed, a summary, and exact resume after the process is killed.
+ */
+class CliSeedsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    private static Path model;
+    private static Path train;
+
+    @BeforeAll
+    static void makeModelAndData() throws IOException {
+        Path corpus = dir.resolve("corpus.txt");
+        train = dir.resolve("train.jsonl");
+        model = dir.resolve("m");
+        SyntheticText.writeCorpus(corpus, 300, 7);
+        SyntheticText.writeTask(train, 24, false, 8);
+        CliRunner.Result r = CliRunner.run("init-model", "--arch", "gpt", "--layers", "1", "--heads", "2", "--hidden", "16",
+                "--context", "32", "--corpus", corpus.toString(), "--out", model.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+    }
+
+    private static List<String> tuneArgs(Path out, int steps, String... extra) {
+        List<String> args = new ArrayList<>(List.of("tune", "--model", model.toString(), "--train", train.toString(),
+                "--steps", Integer.toString(steps), "--batch-size", "4", "--prompt-length", "3", "--checkpoint-every", "20",
+                "--quiet", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    @Test
+    void eachSeedIsACompleteRunEqualToItsSingleRun() throws Exception {
+        Path run = dir.resolve("seeds");
+        CliRunner.Result r = CliRunner.run(tuneArgs(run, 30, "--seeds", "1,10,100").toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertEquals(3, summary.get("seeds").size());
+        double sum = 0;
+        for (long seed : new long[] {1, 10, 100}) {
+            Path seedDir = run.resolve("seed-" + seed);
+            for (String part : List.of("config.json", "metrics.jsonl", "result.json", "checkpoint/state.json",
+                    "adapter/adapter_model.safetensors", "adapter/adapter_config.json")) {
+                assertTrue(Files.exists(seedDir.resolve(part)), seedDir.resolve(part) + " missing");
+            }
+            assertEquals(seed, JSON.readTree(seedDir.resolve("config.json").toFile()).get("train_config").get("seed").asLong());
+            Path single = dir.resolve("single-" + seed);
+            CliRunner.Result s = CliRunner.run(tuneArgs(single, 30, "--seed", Long.toString(seed)).toArray(String[]::new));
+            assertEquals(0, s.exitCode(), s.toString());
+            assertClose(single.resolve("adapter"), seedDir.resolve("adapter"), 1e-4, "seed " + seed);
+            double loss = JSON.readTree(seedDir.resolve("result.json").toFile()).get("final_loss").asDouble();
+            assertEquals(JSON.readTree(single.resolve("result.json").toFile()).get("final_loss").asDouble(), loss, 1e-4);
+            List<String> own = Files.readAllLines(seedDir.resolve("metrics.jsonl"));
+            List<String> alone = Files.readAllLines(single.resolve("metrics.jsonl"));
+            assertEquals(alone.size(), own.size());
+            for (int i = 0; i < own.size(); i++) { // the seed's own loss, not the batch's sum
+                assertEquals(JSON.readTree(alone.get(i)).get("loss").asDouble(), JSON.readTree(own.get(i)).get("loss").asDouble(),
+                        1e-4, "metrics line " + i + " of seed " + seed);
+            }
+            sum += loss;
+            assertTrue(r.out().contains("wrote " + seedDir.resolve("adapter")), r.out());
+        }
+        assertEquals(sum / 3, summary.get("final_loss").get("mean").asDouble(), 1e-9);
+        assertTrue(summary.get("train_accuracy").get("std").asDouble() >= 0);
+        assertEquals(3, summary.get("train_accuracy").get("n").asInt());
+
+        // a seed's directory is a run of its own: it continues alone
+        CliRunner.Result alone = CliRunner.run(tuneArgs(run.resolve("seed-10"), 40, "--seed", "10", "--resume")
+                .toArray(String[]::new));
+        assertEquals(0, alone.exitCode(), alone.toString());
+        assertTrue(alone.err().contains("resuming at step 30 of 40"), alone.err());
+    }
+
+    @Test
+    void methodsThatCannotShareABatchTrainSeedAfterSeed() throws Exception {
+        Path run = dir.resolve("lora-seeds");
+        List<String> args = new ArrayList<>(List.of("tune", "--model", model.toString(), "--train", train.toString(),
+                "--method", "lora", "--lora-rank", "2", "--lr", "0.001", "--steps", "4", "--batch-size", "4", "--seeds",
+                "5,6", "--quiet", "--out", run.toString()));
+        CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+        for (String seed : List.of("seed-5", "seed-6")) {
+            assertEquals("LORA", JSON.readTree(run.resolve(seed).resolve("adapter/adapter_config.json").toFile())
+                    .get("peft_type").asText());
+        }
+        assertEquals(2, JSON.readTree(run.resolve("summary.json").toFile()).get("seeds").size());
+        assertNotEquals(Files.readString(run.resolve("seed-5/result.json")), Files.readString(run.resolve("seed-6/result.json")));
+        args.add("--resume");
+        CliRunner.Result again = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("seed 5 is done"), again.err());
+    }
+
+    @Test
+    void resumedAfterAKillTheAdaptersEqualAnUninterruptedRun() throws Exception {
+        int steps = 400;
+        Path whole = dir.resolve("whole");
+        CliRunner.Result r = CliRunner.run(tuneArgs(whole, steps, "--seeds", "3,4").toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+
+        Path killed = dir.resolve("killed");
+        Process child = new ProcessBuilder(childCommand(tuneArgs(killed, steps, "--seeds", "3,4")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        Path state = killed.resolve("checkpoint/state.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(state) && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        child.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+        child.waitFor(30, TimeUnit.SECONDS);
+        assertTrue(Files.exists(state), "the child wrote no checkpoint: " + Files.readString(dir.resolve("child.log")));
+        assertFalse(Files.exists(killed.resolve("summary.json")), "the child must be killed before it finishes");
+        int at = JSON.readTree(state.toFile()).get("step").asInt();
+        assertTrue(at > 0 && at < steps, "killed at step " + at);
+
+        CliRunner.Result resumed = CliRunner.run(tuneArgs(killed, steps, "--seeds", "3,4", "--resume").toArray(String[]::new));
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.err().contains("resuming 2 prompts at step " + at), resumed.err());
+        for (String seed : List.of("seed-3", "seed-4")) {
+            assertClose(whole.resolve(seed).resolve("adapter"), killed.resolve(seed).resolve("adapter"), 0, seed);
+            assertEquals(Files.readAllLines(whole.resolve(seed).resolve("metrics.jsonl")).size(),
+                    Files.readAllLines(killed.resolve(seed).resolve("metrics.jsonl")).size(), "one line per logged step");
+        }
+    }
+
+    /** The java command that runs promptlab's Main with this test's class path. */
+    private static List<String> childCommand(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    private static void assertClose(Path expectedAdapter, Path actualAdapter, double relative, String what)
+            throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> e = Safetensors.read(expectedAdapter.resolve("adapter_model.safetensors"), m);
+            Map<String, NDArray> a = Safetensors.read(actualAdapter.resolve("adapter_model.safetensors"), m);
+            assertEquals(e.keySet(), a.keySet(), what);
+            for (String k : e.keySet()) {
+                float[] x = e.get(k).toFloatArray();
+                float[] y = a.get(k).toFloatArray();
+                double scale = 0;
+                double worst = 0;
+                for (int i = 0; i < x.length; i++) {
+                    scale = Math.max(scale, Math.abs(x[i]));
+                    worst = Math.max(worst, Math.abs(x[i] - y[i]));
+                }
+                assertTrue(worst <= relative * scale, what + " " + k + ": max difference " + worst + " of " + scale);
+            }
+        }
+    }
+}
