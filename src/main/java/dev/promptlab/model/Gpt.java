@@ -179,12 +179,12 @@ public final class Gpt extends HfDecoder {
 
     /** Token vectors plus the learned positions start .. start + T − 1 (whatever the mask, as HF's GPT-2). */
     @Override
-    protected NDArray enter(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
+    protected NDArray inputStage(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
         return x.add(positions.of(pass)).reshape((long) pass.batchSize() * pass.length(), -1); // (B·T, C)
     }
 
     @Override
-    protected NDArray leave(NDArray h, Map<String, LowRank> lora) {
+    protected NDArray finalStage(NDArray h, Map<String, LowRank> lora) {
         return finalNorm.apply(h); // (B·T, C)
     }
 }

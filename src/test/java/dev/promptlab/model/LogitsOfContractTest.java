@@ -21,7 +21,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -139,7 +138,7 @@ class LogitsOfContractTest {
             int prefix = 0;
             ModelInput in = ModelInput.ofIds(ids);
             if (model.supportsKvPrefix()) {
-                in = in.withPrefix(randomPrefix(model, m, rng));
+                in = in.withPrefix(HfTestModels.randomPrefix(model, m, rng, B, P));
                 prefix = P;
                 assertSplitMatchesForward(model, in, "key/value prefix");
             }
@@ -199,17 +198,5 @@ class LogitsOfContractTest {
             gc.backward(last.logSoftmax(-1).get(":, 1").sum().neg());
         }
         return emb.getGradient(); // (B, T, C)
-    }
-
-    /** A random (B, KV, P, D) key/value prefix for every layer. */
-    private static KvPrefix randomPrefix(LanguageModel model, NDManager m, Rng rng) {
-        List<NDArray> keys = new ArrayList<>();
-        List<NDArray> values = new ArrayList<>();
-        Shape s = new Shape(B, model.numKeyValueHeads(), P, model.headSize()); // (B, KV, P, D)
-        for (int l = 0; l < model.numLayers(); l++) {
-            keys.add(m.create(rng.gaussians((int) s.size(), 1.0), s));
-            values.add(m.create(rng.gaussians((int) s.size(), 1.0), s));
-        }
-        return new KvPrefix(keys, values);
     }
 }

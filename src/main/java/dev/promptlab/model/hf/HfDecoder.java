@@ -54,20 +54,20 @@ public abstract class HfDecoder implements LanguageModel {
      * The input stage: the input vectors x (B, T, E) → the first block's input (B·T, C). May
      * install position schemes on the pass (ALiBi's bias, rotary tables) or check it.
      */
-    protected abstract NDArray enter(NDArray x, CausalAttention pass, Map<String, LowRank> lora);
+    protected abstract NDArray inputStage(NDArray x, CausalAttention pass, Map<String, LowRank> lora);
 
     /** The final stage: the last block's output (B·T, C) → the hidden states the head reads (B·T, E). */
-    protected abstract NDArray leave(NDArray h, Map<String, LowRank> lora);
+    protected abstract NDArray finalStage(NDArray h, Map<String, LowRank> lora);
 
     @Override
     public final ModelOutput forward(ModelInput in) {
         CausalAttention pass = CausalAttention.open(config.arch(), in, blocks.size(), heads);
         Map<String, LowRank> lora = in.lowRank();
-        NDArray h = enter(inputVectors(in), pass, lora); // (B·T, C)
+        NDArray h = inputStage(inputVectors(in), pass, lora); // (B·T, C)
         for (DecoderBlock block : blocks) {
             h = block.forward(h, pass, lora); // (B·T, C)
         }
-        NDArray hidden = leave(h, lora).reshape(in.batchSize(), in.length(), hiddenSize()); // (B, T, E)
+        NDArray hidden = finalStage(h, lora).reshape(in.batchSize(), in.length(), hiddenSize()); // (B, T, E)
         return ModelOutput.of(this, in, hidden, pass.cache());
     }
 

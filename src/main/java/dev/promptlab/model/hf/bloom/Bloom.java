@@ -148,13 +148,13 @@ public final class Bloom extends HfDecoder {
 
     /** The embedding LayerNorm, after ALiBi's bias joins the pass's mask (once for every layer). */
     @Override
-    protected NDArray enter(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
+    protected NDArray inputStage(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
         pass.addBias(alibi.bias(pass)); // (B|1, H, 1, S)
         return embeddingNorm.apply(x).reshape((long) pass.batchSize() * pass.length(), -1); // (B·T, C)
     }
 
     @Override
-    protected NDArray leave(NDArray h, Map<String, LowRank> lora) {
+    protected NDArray finalStage(NDArray h, Map<String, LowRank> lora) {
         return finalNorm.apply(h); // (B·T, C)
     }
 

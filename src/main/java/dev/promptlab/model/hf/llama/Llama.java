@@ -224,7 +224,7 @@ public final class Llama extends HfDecoder {
 
     /** Checks the sliding window, then rotates every layer's queries and keys at the pass's positions. */
     @Override
-    protected NDArray enter(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
+    protected NDArray inputStage(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
         if (settings.slidingWindow() > 0 && pass.total() > settings.slidingWindow()) {
             throw new IllegalArgumentException(pass.total() + " positions (prefix, past and new tokens) exceed "
                     + "config.json's sliding_window " + settings.slidingWindow()
@@ -235,7 +235,7 @@ public final class Llama extends HfDecoder {
     }
 
     @Override
-    protected NDArray leave(NDArray h, Map<String, LowRank> lora) {
+    protected NDArray finalStage(NDArray h, Map<String, LowRank> lora) {
         return finalNorm.apply(h); // (B·T, C)
     }
 

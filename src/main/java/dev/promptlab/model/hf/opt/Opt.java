@@ -174,7 +174,7 @@ public final class Opt extends HfDecoder {
 
     /** Token vectors (projected to C when E != C) plus the learned positions HF derives from the mask. */
     @Override
-    protected NDArray enter(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
+    protected NDArray inputStage(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
         NDArray pos = positions.of(pass); // (T, C) or (B, T, C)
         NDArray in = projectIn == null ? x : projectIn.apply(x, lora); // (B, T, C)
         return in.add(pos).reshape((long) pass.batchSize() * pass.length(), -1); // (B·T, C)
@@ -182,7 +182,7 @@ public final class Opt extends HfDecoder {
 
     /** The final LayerNorm (pre-LN models) and project_out back to E. */
     @Override
-    protected NDArray leave(NDArray h, Map<String, LowRank> lora) {
+    protected NDArray finalStage(NDArray h, Map<String, LowRank> lora) {
         NDArray normed = finalNorm == null ? h : finalNorm.apply(h); // (B·T, C)
         return projectOut == null ? normed : projectOut.apply(normed, lora); // (B·T, E)
     }
