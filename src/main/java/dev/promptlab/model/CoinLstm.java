@@ -125,9 +125,7 @@ public final class CoinLstm extends CoinNetwork {
                 a.attach(tmp);
             }
         }
-        NDArray h = out.get(0); // (B, T, C)
-        NDArray logits = h.matMul(params.get("unembedding.weight")).add(params.get("unembedding.bias")); // (B, T, V)
-        return new ModelOutput(logits, null, in.returnHidden() ? h : null);
+        return ModelOutput.of(this, in, out.get(0), null); // hidden (B, T, C)
     }
 
     @Override

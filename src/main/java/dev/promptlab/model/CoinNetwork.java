@@ -58,6 +58,12 @@ abstract class CoinNetwork implements InputVectorModel {
         return x.matMul(params.get("embedding.weight")).add(params.get("embedding.bias")); // (B, T, C)
     }
 
+    /** The dense unembedding: hidden (..., C) → (..., V); LoRA does not reach it, as in forward. */
+    @Override
+    public NDArray logitsOf(NDArray hidden, Map<String, LowRank> lowRank) {
+        return hidden.matMul(params.get("unembedding.weight")).add(params.get("unembedding.bias")); // (..., V)
+    }
+
     @Override
     public List<String> inputLayerWeights() {
         return List.of("embedding.weight", "embedding.bias");

@@ -3,9 +3,18 @@ package dev.promptlab.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.promptlab.model.hf.Activation;
+import dev.promptlab.model.hf.CausalAttention;
+import dev.promptlab.model.hf.DecoderBlock;
+import dev.promptlab.model.hf.Heads;
+import dev.promptlab.model.hf.Linear;
+import dev.promptlab.model.hf.Mlp;
+import dev.promptlab.model.hf.Norm;
+import dev.promptlab.model.hf.QkvProjection;
+import dev.promptlab.model.hf.SelfAttention;
 import dev.promptlab.tensor.Rng;
-import dev.promptlab.tensor.Scalars;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +40,38 @@ import java.util.Map;
  */
 public final class CoinTransformer extends CoinNetwork {
     public static final String ARCH = "coin-transformer";
-    private static final float MASKED = -1e9f;
 
     private final NDArray positions; // (contextLength, C), not a weight
+    private final Heads heads;
+    private final List<DecoderBlock> blocks;
+    private final Norm finalNorm;
 
     private CoinTransformer(ModelConfig config, int inputSize, Map<String, NDArray> params, NDManager manager) {
         super(config, inputSize, params, manager);
         this.positions = manager.create(sinusoids(config.contextLength(), config.hiddenSize()),
                 new Shape(config.contextLength(), config.hiddenSize())); // (S, C)
+        this.heads = Heads.multiHead(config.numHeads(), config.headSize());
+        this.blocks = new ArrayList<>();
+        for (int l = 0; l < config.numLayers(); l++) {
+            blocks.add(block(l));
+        }
+        this.finalNorm = Norm.layerNorm(params, "ln_f", config.layerNormEps());
+    }
+
+    /**
+     * Block l from the shared decoder pieces: (in, out) kernels without biases; LoRA reaches the
+     * four attention projections by name, not the MLP.
+     */
+    private DecoderBlock block(int l) {
+        String p = "h." + l + ".";
+        SelfAttention attention = new SelfAttention(l, QkvProjection.separate(Linear.conv1d(params, p + "attn.q"),
+                Linear.conv1d(params, p + "attn.k"), Linear.conv1d(params, p + "attn.v"), heads),
+                Linear.conv1d(params, p + "attn.out"));
+        Mlp mlp = new Mlp.FeedForward(new Linear(null, params.get(p + "mlp.fc.weight"), null, true),
+                new Linear(null, params.get(p + "mlp.proj.weight"), null, true), Activation.GELU_ERF);
+        double eps = config.layerNormEps();
+        return new DecoderBlock(Norm.layerNorm(params, p + "ln_1", eps), attention, Norm.layerNorm(params, p + "ln_2", eps),
+                mlp, DecoderBlock.Residual.PRE_NORM);
     }
 
     /**
@@ -141,8 +174,6 @@ public final class CoinTransformer extends CoinNetwork {
         final int b = in.batchSize();
         final int t = in.length();
         final int c = config.hiddenSize();
-        final int nh = config.numHeads();
-        final int d = config.headSize();
         if (t > config.contextLength()) {
             throw new IllegalArgumentException(t + " positions exceed the context length " + config.contextLength());
         }
@@ -153,54 +184,12 @@ public final class CoinTransformer extends CoinNetwork {
         NDManager tmp = x.getManager();
         NDArray pos = positions.get(new ai.djl.ndarray.index.NDIndex(":{}", t)); // (T, C) view
         pos.attach(tmp); // created on the model's manager: move it to the step's, or it outlives the step
-        NDArray h = x.add(pos); // (B, T, C)
-        NDArray mask = causalMask(tmp, t); // (1, 1, T, T)
-        float scale = (float) (1.0 / Math.sqrt(d));
-        Map<String, LowRank> lora = in.lowRank();
-        for (int l = 0; l < config.numLayers(); l++) {
-            String p = "h." + l + ".";
-            NDArray a = layerNorm(h, p + "ln_1"); // (B, T, C)
-            NDArray q = Scalars.mul(heads(linear(a, p + "attn.q.weight", lora), b, t, nh, d), scale); // (B, H, T, D)
-            NDArray k = heads(linear(a, p + "attn.k.weight", lora), b, t, nh, d); // (B, H, T, D)
-            NDArray v = heads(linear(a, p + "attn.v.weight", lora), b, t, nh, d); // (B, H, T, D)
-            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1); // (B, H, T, T)
-            NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, c); // (B, T, C)
-            h = h.add(linear(y, p + "attn.out.weight", lora)); // (B, T, C)
-            NDArray m = layerNorm(h, p + "ln_2"); // (B, T, C)
-            NDArray f = m.matMul(params.get(p + "mlp.fc.weight")).getNDArrayInternal().gelu(); // (B, T, I), exact GELU
-            h = h.add(f.matMul(params.get(p + "mlp.proj.weight"))); // (B, T, C)
+        CausalAttention pass = CausalAttention.open(ARCH, in, blocks.size(), heads);
+        NDArray h = x.add(pos).reshape((long) b * t, c); // (B·T, C)
+        for (DecoderBlock block : blocks) {
+            h = block.forward(h, pass, in.lowRank()); // (B·T, C)
         }
-        h = layerNorm(h, "ln_f"); // (B, T, C)
-        NDArray logits = h.matMul(params.get("unembedding.weight")).add(params.get("unembedding.bias")); // (B, T, V)
-        return new ModelOutput(logits, null, in.returnHidden() ? h : null);
-    }
-
-    /** x·W plus the LoRA addition registered for this weight name, if any. */
-    private NDArray linear(NDArray x, String weight, Map<String, LowRank> lora) {
-        NDArray y = x.matMul(params.get(weight)); // (..., out)
-        LowRank extra = lora.get(weight);
-        return extra == null ? y : y.add(extra.delta(x)); // (..., out)
-    }
-
-    private NDArray layerNorm(NDArray x, String name) {
-        return x.getNDArrayInternal().layerNorm(x, new Shape(config.hiddenSize()), params.get(name + ".weight"),
-                params.get(name + ".bias"), (float) config.layerNormEps()).singletonOrThrow(); // same shape as x
-    }
-
-    /** (B, T, C) → (B, H, T, D), a view. */
-    private static NDArray heads(NDArray x, int b, int t, int nh, int d) {
-        return x.reshape(b, t, nh, d).transpose(0, 2, 1, 3); // (B, H, T, D)
-    }
-
-    /** 0 where query i may see key j (j <= i), {@link #MASKED} elsewhere. */
-    private static NDArray causalMask(NDManager tmp, int t) {
-        float[] m = new float[t * t];
-        for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) {
-                m[i * t + j] = MASKED;
-            }
-        }
-        return tmp.create(m, new Shape(1, 1, t, t)); // (1, 1, T, T)
+        return ModelOutput.of(this, in, finalNorm.apply(h).reshape(b, t, c), null); // hidden (B, T, C)
     }
 
     @Override

@@ -25,6 +25,23 @@ public interface LanguageModel extends AutoCloseable {
 
     ModelOutput forward(ModelInput input);
 
+    /**
+     * The output layer alone: final hidden states (..., C), as {@link ModelOutput#hidden()}
+     * holds them (after the final norm), → logits (..., V), exactly as {@link #forward} computes
+     * them (tied or untied head, its bias). Lets a caller that reads few positions run
+     * {@code forward(input.withLogits(false))} and map only those rows. Results live in the
+     * manager of {@code hidden}; gradients flow back into it.
+     *
+     * @param lowRank the input's LoRA additions ({@link ModelInput#lowRank()}): the one of the
+     *     output layer applies, as in forward (an untied head that LoRA adapts)
+     */
+    NDArray logitsOf(NDArray hidden, Map<String, LowRank> lowRank);
+
+    /** {@link #logitsOf(NDArray, Map)} without LoRA additions. */
+    default NDArray logitsOf(NDArray hidden) {
+        return logitsOf(hidden, Map.of());
+    }
+
     /** All weights by their checkpoint names, in a stable order. */
     Map<String, NDArray> parameters();
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import dev.promptlab.model.hf.Linear;
 import dev.promptlab.tensor.Rng;
 
 import java.util.LinkedHashMap;
@@ -186,9 +187,6 @@ public final class Lstm implements LanguageModel {
         }
         NDArray h = y.getNDArrayInternal().layerNorm(y, new Shape(c), lnfW, lnfB, (float) config.layerNormEps())
                 .singletonOrThrow(); // (B, T, C)
-        NDArray wteT = wte.transpose(1, 0); // (C, V) view
-        wteT.attach(tmp);
-        NDArray logits = h.reshape(b * t, c).matMul(wteT).reshape(b, t, config.vocabSize()); // (B, T, V)
         LstmState state = null;
         if (in.useCache()) {
             NDManager sm = tmp.newSubManager();
@@ -196,7 +194,13 @@ public final class Lstm implements LanguageModel {
             cn.attach(sm);
             state = new LstmState(sm, hn, cn, total);
         }
-        return new ModelOutput(logits, state, in.returnHidden() ? h : null);
+        return ModelOutput.of(this, in, h, state);
+    }
+
+    /** Logits against the tied token embeddings: hidden (..., C) → (..., V). */
+    @Override
+    public NDArray logitsOf(NDArray hidden, Map<String, LowRank> lowRank) {
+        return Linear.tied(wte).apply(hidden, lowRank); // (..., V)
     }
 
     private static void checkRightPadding(NDArray mask, int b, int total) {

@@ -17,9 +17,13 @@ import ai.djl.ndarray.NDArray;
  * @param returnHidden whether to return the last layer's hidden states (B, T, C)
  * @param lowRank LoRA additions by the weight name of the linear layer they modify (e.g.
  *     "h.0.attn.c_attn.weight"); empty for none. A model applies those of its layers it finds.
+ * @param computeLogits whether to compute the logits (B, T, V); when false the model skips its
+ *     output layer and returns the hidden states instead, for {@link LanguageModel#logitsOf} to
+ *     map just the rows a caller reads
  */
 public record ModelInput(NDArray ids, NDArray embeddings, NDArray attentionMask, KvPrefix prefix,
-        DecodingState past, boolean useCache, boolean returnHidden, java.util.Map<String, LowRank> lowRank) {
+        DecodingState past, boolean useCache, boolean returnHidden, java.util.Map<String, LowRank> lowRank,
+        boolean computeLogits) {
 
     public ModelInput {
         if ((ids == null) == (embeddings == null)) {
@@ -34,12 +38,18 @@ public record ModelInput(NDArray ids, NDArray embeddings, NDArray attentionMask,
         lowRank = lowRank == null ? java.util.Map.of() : java.util.Map.copyOf(lowRank);
     }
 
+    /** An input whose forward computes the logits (the constructor before {@code computeLogits} existed). */
+    public ModelInput(NDArray ids, NDArray embeddings, NDArray attentionMask, KvPrefix prefix, DecodingState past,
+            boolean useCache, boolean returnHidden, java.util.Map<String, LowRank> lowRank) {
+        this(ids, embeddings, attentionMask, prefix, past, useCache, returnHidden, lowRank, true);
+    }
+
     public static ModelInput ofIds(NDArray ids) {
-        return new ModelInput(ids, null, null, null, null, false, false, null);
+        return new ModelInput(ids, null, null, null, null, false, false, null, true);
     }
 
     public static ModelInput ofEmbeddings(NDArray embeddings) {
-        return new ModelInput(null, embeddings, null, null, null, false, false, null);
+        return new ModelInput(null, embeddings, null, null, null, false, false, null, true);
     }
 
     public int batchSize() {
@@ -52,34 +62,48 @@ public record ModelInput(NDArray ids, NDArray embeddings, NDArray attentionMask,
     }
 
     public ModelInput withIds(NDArray newIds) {
-        return new ModelInput(newIds, null, attentionMask, prefix, past, useCache, returnHidden, lowRank);
+        return new ModelInput(newIds, null, attentionMask, prefix, past,
+                useCache, returnHidden, lowRank, computeLogits);
     }
 
     public ModelInput withEmbeddings(NDArray newEmbeddings) {
-        return new ModelInput(null, newEmbeddings, attentionMask, prefix, past, useCache, returnHidden, lowRank);
+        return new ModelInput(null, newEmbeddings, attentionMask, prefix, past,
+                useCache, returnHidden, lowRank, computeLogits);
     }
 
     public ModelInput withAttentionMask(NDArray mask) {
-        return new ModelInput(ids, embeddings, mask, prefix, past, useCache, returnHidden, lowRank);
+        return new ModelInput(ids, embeddings, mask, prefix, past, useCache, returnHidden, lowRank, computeLogits);
     }
 
     public ModelInput withPrefix(KvPrefix newPrefix) {
-        return new ModelInput(ids, embeddings, attentionMask, newPrefix, past, useCache, returnHidden, lowRank);
+        return new ModelInput(ids, embeddings, attentionMask, newPrefix, past,
+                useCache, returnHidden, lowRank, computeLogits);
     }
 
     public ModelInput withPast(DecodingState state) {
-        return new ModelInput(ids, embeddings, attentionMask, prefix, state, useCache, returnHidden, lowRank);
+        return new ModelInput(ids, embeddings, attentionMask, prefix, state,
+                useCache, returnHidden, lowRank, computeLogits);
     }
 
     public ModelInput withCache(boolean cache) {
-        return new ModelInput(ids, embeddings, attentionMask, prefix, past, cache, returnHidden, lowRank);
+        return new ModelInput(ids, embeddings, attentionMask, prefix, past,
+                cache, returnHidden, lowRank, computeLogits);
     }
 
     public ModelInput withHidden(boolean hidden) {
-        return new ModelInput(ids, embeddings, attentionMask, prefix, past, useCache, hidden, lowRank);
+        return new ModelInput(ids, embeddings, attentionMask, prefix, past, useCache, hidden, lowRank, computeLogits);
     }
 
     public ModelInput withLowRank(java.util.Map<String, LowRank> additions) {
-        return new ModelInput(ids, embeddings, attentionMask, prefix, past, useCache, returnHidden, additions);
+        return new ModelInput(ids, embeddings, attentionMask, prefix, past,
+                useCache, returnHidden, additions, computeLogits);
+    }
+
+    /**
+     * Whether the forward computes the logits; {@code withLogits(false)} returns the final hidden
+     * states (B, T, C) instead and leaves {@link ModelOutput#logits()} null.
+     */
+    public ModelInput withLogits(boolean logits) {
+        return new ModelInput(ids, embeddings, attentionMask, prefix, past, useCache, returnHidden, lowRank, logits);
     }
 }

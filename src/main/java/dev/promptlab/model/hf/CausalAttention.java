@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.DecodingState;
+import dev.promptlab.model.KeyValueCache;
 import dev.promptlab.model.KvPrefix;
 import dev.promptlab.model.ModelInput;
 import dev.promptlab.tensor.Scalars;
@@ -15,38 +15,47 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The attention bookkeeping of one forward pass of a causal decoder, shared by the Hugging Face
- * architectures: where the new tokens start, the padding mask, the key/value prefix and past
- * cache prepended to each layer's keys and values, and the cache handed to the next call.
+ * One forward pass of a causal decoder as its attention layers share it: where the new tokens
+ * start, the additive mask (causal, padding, and any position bias such as ALiBi) built once for
+ * every layer, the rotary tables when the architecture rotates, the key/value prefix and past
+ * cache prepended to each layer's keys and values, the cache handed to the next call, and the
+ * scaled dot-product attention itself ({@link #attend}).
  *
- * <p>Contract (the same as {@code Gpt}): the first new token sits at position P (the prefix
- * length) without {@code past}, or at {@code past.length()} (which counts the prefix) with one. A
- * {@link KvPrefix} passed together with a {@code past} cache is not prepended again (the cache
- * holds it); its length must then match the cache's prefix. The attention mask covers S = start +
- * T positions (prefix, past, new tokens) with 1 = attend, 0 = padding; causality is applied on top.
+ * <p>Contract: the first new token sits at position P (the prefix length) without {@code past},
+ * or at {@code past.length()} (which counts the prefix) with one. A {@link KvPrefix} passed
+ * together with a {@code past} cache is not prepended again (the cache holds it); its length must
+ * then match the cache's prefix. The attention mask covers S = start + T positions (prefix, past,
+ * new tokens) with 1 = attend, 0 = padding; causality is applied on top.
  *
  * <p>Every temporary lives in the manager of the input array (ids or embeddings).
  */
 public final class CausalAttention {
-    /** Added to the scores of positions a query may not attend to (finite: a fully masked row stays finite). */
+    /**
+     * Added to the score of a key a query may not see: the one masking constant of the code base.
+     * Finite, so that a fully masked row stays finite (a uniform softmax, not NaN).
+     */
     public static final float MASKED = -1e9f;
 
     private final String arch;
     private final NDManager tmp;
     private final int b;
     private final int t;
-    private final int heads;
+    private final Heads heads;
     private final KeyValueCache past;
     private final KvPrefix prepend;
     private final int prefixLength;
     private final int start;
+    /** The attention mask as 0/1 floats (B·S), or null when every position is real. */
     private final float[] mask;
     private NDArray bias;
+    private NDArray groupedBias;
+    private NDArray scale;
+    private NDArray[] rotary;
     private final List<NDArray> cacheK;
     private final List<NDArray> cacheV;
 
-    private CausalAttention(String arch, NDManager tmp, int b, int t, int heads, KeyValueCache past, KvPrefix prepend,
-            int prefixLength, float[] mask, boolean useCache) {
+    private CausalAttention(String arch, NDManager tmp, int b, int t, Heads heads, KeyValueCache past,
+            KvPrefix prepend, int prefixLength, float[] mask, boolean useCache) {
         this.arch = arch;
         this.tmp = tmp;
         this.b = b;
@@ -64,16 +73,16 @@ public final class CausalAttention {
 
     /**
      * Checks the input's past cache (made by {@code arch}, same layers and batch), key/value
-     * prefix ((B or 1, H, P, D) per layer) and mask ((B, S)), failing with a message that names
-     * what does not fit.
+     * prefix ((B or 1, KV, P, D) per layer) and mask ((B, S) of 0 and 1), failing with a message
+     * that names what does not fit.
      */
-    public static CausalAttention open(String arch, ModelInput in, int layers, int heads, int headSize) {
+    public static CausalAttention open(String arch, ModelInput in, int layers, Heads heads) {
         NDArray source = in.ids() != null ? in.ids() : in.embeddings();
         int b = in.batchSize();
         int t = in.length();
         KeyValueCache past = pastCache(arch, in.past(), layers, b);
         KvPrefix prefix = in.prefix();
-        int prefixLength = prefix == null ? 0 : checkPrefix(prefix, layers, heads, headSize, b);
+        int prefixLength = prefix == null ? 0 : checkPrefix(prefix, layers, heads, b);
         if (past != null && prefix != null && past.prefixLength() != prefixLength) {
             throw new IllegalArgumentException("past cache holds a key/value prefix of " + past.prefixLength()
                     + " positions but the input carries one of " + prefixLength
@@ -83,6 +92,20 @@ public final class CausalAttention {
         float[] mask = maskValues(in.attentionMask(), b, start + t);
         return new CausalAttention(arch, source.getManager(), b, t, heads, past, past == null ? prefix : null,
                 prefixLength, mask, in.useCache());
+    }
+
+    /** The manager of the pass's temporaries (the input's). */
+    public NDManager manager() {
+        return tmp;
+    }
+
+    public int batchSize() {
+        return b;
+    }
+
+    /** T, the new tokens of this call. */
+    public int length() {
+        return t;
     }
 
     /** Absolute position of the first new token (prefix and past positions before it). */
@@ -98,6 +121,11 @@ public final class CausalAttention {
     /** Length of the key/value prefix (from the input, or the one the past cache holds). */
     public int prefixLength() {
         return past != null ? past.prefixLength() : prefixLength;
+    }
+
+    /** Whether the attention mask hides any position (a mask of ones only counts as none). */
+    public boolean masked() {
+        return mask != null;
     }
 
     /**
@@ -124,20 +152,32 @@ public final class CausalAttention {
      * layer's attention scores; folded into the mask once here rather than once per layer.
      */
     public void addBias(NDArray extra) {
-        bias = bias == null ? extra : Scopes.into(tmp, extra.add(bias)); // (B, H, T|1, S)
+        bias = bias == null ? extra : Scopes.into(tmp, extra.add(bias)); // (B|1, H|1, T|1, S)
+        groupedBias = null;
+    }
+
+    /** Rotates every layer's new queries and keys by {@code rope} at positions start .. start + T − 1. */
+    public void useRotary(Rotary rope) {
+        rotary = rope.tables(tmp, start, t); // cos, signed sin: (T, D) each
+    }
+
+    /** x (B, N, T, D) rotated when the architecture installed {@link #useRotary}, else x itself. */
+    public NDArray rotate(NDArray x) {
+        return rotary == null ? x : Rotary.rotate(x, rotary); // (B, N, T, D)
     }
 
     /**
-     * The keys and values of layer {@code layer}'s new tokens, (B, H, T, D) each, with the cached
-     * or prefix positions prepended: (B, H, S, D). Kept for the cache when it was asked for.
+     * The keys and values of layer {@code layer}'s new tokens, (B, KV, T, D) each, with the cached
+     * or prefix positions prepended: (B, KV, S, D). Kept for the cache when it was asked for.
      */
     public NDArray[] extend(int layer, NDArray k, NDArray v) {
         if (past != null) {
-            k = Scopes.into(tmp, past.keys(layer).concat(k, 2)); // (B, H, S, D)
-            v = Scopes.into(tmp, past.values(layer).concat(v, 2)); // (B, H, S, D)
+            // cached keys come first, so the result would land on the cache's manager: move it to the step's
+            k = Scopes.into(tmp, past.keys(layer).concat(k, 2)); // (B, KV, S, D)
+            v = Scopes.into(tmp, past.values(layer).concat(v, 2)); // (B, KV, S, D)
         } else if (prepend != null) {
-            k = Scopes.into(tmp, batched(prepend.keys().get(layer)).concat(k, 2)); // (B, H, S, D)
-            v = Scopes.into(tmp, batched(prepend.values().get(layer)).concat(v, 2)); // (B, H, S, D)
+            k = Scopes.into(tmp, batched(prepend.keys().get(layer)).concat(k, 2)); // (B, KV, S, D)
+            v = Scopes.into(tmp, batched(prepend.values().get(layer)).concat(v, 2)); // (B, KV, S, D)
         }
         if (cacheK != null) {
             cacheK.add(k);
@@ -147,20 +187,28 @@ public final class CausalAttention {
     }
 
     /**
-     * softmax(scale · q kᵀ + bias + mask) v with the heads merged back: q (B, H, T, D), k and v
-     * (B, H, S, D) → (B·T, H·D).
+     * softmax(q kᵀ / sqrt(D) + mask) v with the heads merged back: q (B, H, T, D), k and v (B, KV,
+     * S, D) → (B·T, H·D).
+     *
+     * <p>Grouped-query attention reads each key/value head once: the G query heads of a group are
+     * stacked as G·T rows against their shared keys, instead of copying keys and values G times
+     * (HF's repeat_kv); with G = 1 the reshapes are views. The scale goes on q (T rows), not on
+     * the scores (S columns), and the mask is added in place: matMul's backward does not need its
+     * output, so the scores need no second (B, H, T, S) array.
      */
-    public NDArray attend(NDArray q, NDArray k, NDArray v, double scale) {
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, S)
-        if (scale != 1.0) {
-            scores = Scalars.mul(scores, scale); // (B, H, T, S)
-        }
+    public NDArray attend(NDArray q, NDArray k, NDArray v) {
+        int kv = heads.keyValues();
+        int g = heads.groups();
+        int d = heads.size();
+        int s = total();
+        NDArray grouped = q.mul(scale(q)).reshape(b, kv, (long) g * t, d); // (B, KV, G·T, D), scaled by 1/sqrt(D)
+        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kv, g, t, s); // (B, KV, G, T, S)
         if (bias != null) {
-            scores = scores.add(bias); // (B, H, T, S)
+            scores.addi(groupedBias()); // (B, KV, G, T, S)
         }
-        NDArray att = scores.softmax(-1); // (B, H, T, S)
-        long d = q.getShape().get(3);
-        return att.matMul(v).transpose(0, 2, 1, 3).reshape(b * t, heads * d); // (B·T, H·D)
+        NDArray att = scores.softmax(-1).reshape(b, kv, (long) g * t, s); // (B, KV, G·T, S)
+        NDArray y = att.matMul(v).reshape(b, heads.queries(), t, d); // (B, KV, G·T, D) = (B, H, T, D)
+        return y.transpose(0, 2, 1, 3).reshape(b * t, (long) heads.queries() * d); // (B·T, H·D)
     }
 
     /** The cache for the next call (arrays moved into its own child manager), or null unless asked for. */
@@ -170,13 +218,32 @@ public final class CausalAttention {
         }
         NDManager own = tmp.newSubManager();
         for (int l = 0; l < cacheK.size(); l++) {
-            cacheK.get(l).attach(own); // (B, H, S, D)
-            cacheV.get(l).attach(own); // (B, H, S, D)
+            cacheK.get(l).attach(own); // (B, KV, S, D)
+            cacheV.get(l).attach(own); // (B, KV, S, D)
         }
         return new KeyValueCache(arch, own, cacheK, cacheV, prefixLength());
     }
 
-    /** A (1, H, P, D) prefix broadcast to (B, H, P, D) (a view, moved to the step's manager); (B, H, P, D) as is. */
+    /** 1 / sqrt(D) as a 0-d array of q's type, made once per pass (libtorch-owned: safe under autograd). */
+    private NDArray scale(NDArray q) {
+        if (scale == null) {
+            scale = Scopes.into(tmp, Scalars.like(q, heads.scale())); // ()
+        }
+        return scale;
+    }
+
+    /** The bias (B|1, H|1, T|1, S) viewed per group, (B|1, KV|1, G|1, T|1, S); made once per pass. */
+    private NDArray groupedBias() {
+        if (groupedBias == null) {
+            Shape s = bias.getShape();
+            boolean perHead = s.get(1) != 1;
+            groupedBias = bias.reshape(s.get(0), perHead ? heads.keyValues() : 1, perHead ? heads.groups() : 1,
+                    s.get(2), s.get(3)); // (B|1, KV|1, G|1, T|1, S)
+        }
+        return groupedBias;
+    }
+
+    /** A (1, KV, P, D) prefix broadcast to (B, KV, P, D) (a view, moved to the step's manager); (B, KV, P, D) as is. */
     private NDArray batched(NDArray prefix) {
         Shape s = prefix.getShape();
         return s.get(0) == b ? prefix : Scopes.into(tmp, prefix.broadcast(new Shape(b, s.get(1), s.get(2), s.get(3))));
@@ -224,7 +291,7 @@ public final class CausalAttention {
         return state instanceof KeyValueCache c ? c.arch() + " cache" : state.getClass().getSimpleName();
     }
 
-    private static int checkPrefix(KvPrefix prefix, int layers, int heads, int headSize, int b) {
+    private static int checkPrefix(KvPrefix prefix, int layers, Heads heads, int b) {
         if (prefix.layers() != layers) {
             throw new IllegalArgumentException("key/value prefix has " + prefix.layers() + " layers, model has " + layers);
         }
@@ -232,17 +299,20 @@ public final class CausalAttention {
         for (int l = 0; l < layers; l++) {
             for (NDArray a : List.of(prefix.keys().get(l), prefix.values().get(l))) {
                 Shape s = a.getShape();
-                if (s.dimension() != 4 || (s.get(0) != b && s.get(0) != 1) || s.get(1) != heads || s.get(2) != p
-                        || s.get(3) != headSize) {
+                if (s.dimension() != 4 || (s.get(0) != b && s.get(0) != 1) || s.get(1) != heads.keyValues()
+                        || s.get(2) != p || s.get(3) != heads.size()) {
                     throw new IllegalArgumentException("key/value prefix of layer " + l + " must be (" + b + " or 1, "
-                            + heads + ", " + p + ", " + headSize + "), got " + s);
+                            + heads.keyValues() + " key/value heads, " + p + ", " + heads.size() + "), got " + s);
                 }
             }
         }
         return p;
     }
 
-    /** The mask as 0/1 floats (B·S), or null; fails unless it is (B, S) and holds only 0 and 1. */
+    /**
+     * The mask as 0/1 floats (B·S), or null when there is none or it holds only ones; fails unless
+     * it is (B, S) and holds only 0 and 1 (or false and true).
+     */
     private static float[] maskValues(NDArray attentionMask, int b, int s) {
         if (attentionMask == null) {
             return null;
@@ -257,11 +327,13 @@ public final class CausalAttention {
         if (asFloat != attentionMask) {
             asFloat.close(); // a converted copy: free it now, the mask's manager may outlive this step
         }
+        boolean hidesAny = false;
         for (float x : m) {
             if (x != 0f && x != 1f) {
                 throw new IllegalArgumentException("attention mask must hold only 0 and 1, found " + x);
             }
+            hidesAny |= x == 0f;
         }
-        return m;
+        return hidesAny ? m : null;
     }
 }

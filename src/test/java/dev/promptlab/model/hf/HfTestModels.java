@@ -6,11 +6,14 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.Architecture;
+import dev.promptlab.model.KvPrefix;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.ModelConfig;
 import dev.promptlab.tensor.Rng;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -67,6 +70,18 @@ public final class HfTestModels {
             v[i] = rng.nextInt(vocab);
         }
         return m.create(v, new Shape(b, t));
+    }
+
+    /** A random key/value prefix for every layer of {@code model}, (B, KV, P, D) each, std 1. */
+    public static KvPrefix randomPrefix(LanguageModel model, NDManager m, Rng rng, int b, int p) {
+        List<NDArray> keys = new ArrayList<>();
+        List<NDArray> values = new ArrayList<>();
+        Shape s = new Shape(b, model.numKeyValueHeads(), p, model.headSize()); // (B, KV, P, D)
+        for (int l = 0; l < model.numLayers(); l++) {
+            keys.add(m.create(rng.gaussians((int) s.size(), 1.0), s));
+            values.add(m.create(rng.gaussians((int) s.size(), 1.0), s));
+        }
+        return new KvPrefix(keys, values);
     }
 
     public static float maxAbsDiff(NDArray a, NDArray b) {

@@ -86,14 +86,7 @@ public abstract class KvModelContract {
 
     /** A random prefix for every layer, (B, KV, P, D) each. */
     protected KvPrefix randomPrefix(NDManager m, Rng rng, int b, int p) {
-        List<NDArray> keys = new ArrayList<>();
-        List<NDArray> values = new ArrayList<>();
-        Shape s = new Shape(b, model.numKeyValueHeads(), p, model.headSize()); // (B, KV, P, D)
-        for (int l = 0; l < model.numLayers(); l++) {
-            keys.add(m.create(rng.gaussians((int) s.size(), 1.0), s));
-            values.add(m.create(rng.gaussians((int) s.size(), 1.0), s));
-        }
-        return new KvPrefix(keys, values);
+        return HfTestModels.randomPrefix(model, m, rng, b, p);
     }
 
     @Test

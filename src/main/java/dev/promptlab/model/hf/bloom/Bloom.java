@@ -1,21 +1,28 @@
 package dev.promptlab.model.hf.bloom;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.promptlab.model.LowRank;
 import dev.promptlab.model.ModelConfig;
 import dev.promptlab.model.ModelInput;
-import dev.promptlab.model.ModelOutput;
+import dev.promptlab.model.hf.Activation;
+import dev.promptlab.model.hf.Alibi;
 import dev.promptlab.model.hf.CausalAttention;
+import dev.promptlab.model.hf.DecoderBlock;
+import dev.promptlab.model.hf.Heads;
 import dev.promptlab.model.hf.HfDecoder;
-import dev.promptlab.model.hf.HfLayers;
 import dev.promptlab.model.hf.HfWeights;
+import dev.promptlab.model.hf.Linear;
+import dev.promptlab.model.hf.Mlp;
+import dev.promptlab.model.hf.Norm;
+import dev.promptlab.model.hf.QkvProjection;
+import dev.promptlab.model.hf.SelfAttention;
 import dev.promptlab.tensor.Rng;
-import dev.promptlab.tensor.Scalars;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,18 +55,37 @@ import java.util.Map;
 public final class Bloom extends HfDecoder {
     static final String ARCH = "bloom";
     private static final String P = "transformer.";
-    /** BLOOM's GELU constant, 0.79788456 (sqrt(2/π) rounded as HF's bloom_gelu_forward writes it). */
-    private static final double GELU_C = 0.79788456;
-    private static final float GELU_K1 = (float) (2 * GELU_C);
-    private static final float GELU_K2 = (float) (2 * GELU_C * 0.044715);
 
     private final BloomOptions options;
-    private final float[] slopes;
+    private final Alibi alibi;
+    private final Norm embeddingNorm;
+    private final Norm finalNorm;
 
     private Bloom(ModelConfig config, BloomOptions options, Map<String, NDArray> params, NDManager manager) {
-        super(config, params, manager, P + "word_embeddings.weight");
+        super(config, params, manager, P + "word_embeddings.weight",
+                Heads.multiHead(config.numHeads(), config.headSize()), blocks(config, options, params), null);
         this.options = options;
-        this.slopes = alibiSlopes(config.numHeads());
+        this.alibi = new Alibi(config.numHeads());
+        this.embeddingNorm = Norm.layerNorm(params, P + "word_embeddings_layernorm", config.layerNormEps());
+        this.finalNorm = Norm.layerNorm(params, P + "ln_f", config.layerNormEps());
+    }
+
+    /** Layer i: LayerNorm, attention over the per-head fused query_key_value, LayerNorm, a 4C GELU MLP. */
+    private static List<DecoderBlock> blocks(ModelConfig c, BloomOptions o, Map<String, NDArray> w) {
+        Heads heads = Heads.multiHead(c.numHeads(), c.headSize());
+        List<DecoderBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            String p = P + "h." + i + ".";
+            SelfAttention attention = new SelfAttention(i,
+                    QkvProjection.perHead(Linear.of(w, p + "self_attention.query_key_value"), heads),
+                    Linear.of(w, p + "self_attention.dense"));
+            Mlp mlp = new Mlp.FeedForward(Linear.of(w, p + "mlp.dense_h_to_4h"), Linear.of(w, p + "mlp.dense_4h_to_h"),
+                    Activation.GELU_TANH);
+            blocks.add(new DecoderBlock(Norm.layerNorm(w, p + "input_layernorm", c.layerNormEps()), attention,
+                    Norm.layerNorm(w, p + "post_attention_layernorm", c.layerNormEps()), mlp,
+                    o.residualPostLayerNorm() ? DecoderBlock.Residual.FROM_NORMED : DecoderBlock.Residual.PRE_NORM));
+        }
+        return blocks;
     }
 
     /** Every weight name with its shape, in checkpoint order. */
@@ -115,94 +141,21 @@ public final class Bloom extends HfDecoder {
         return new Bloom(config, o, taken, manager);
     }
 
-    /**
-     * ALiBi slopes of {@code heads} heads as HF's {@code build_alibi_tensor} computes them (in
-     * float32): with n the largest power of two <= heads, slope i = (2^(-8/n))^(i+1) for i < n, then
-     * (2^(-4/n))^(1, 3, 5, ...) for the remaining heads.
-     */
+    /** ALiBi slopes of {@code heads} heads as HF's {@code build_alibi_tensor} computes them ({@link Alibi#slopes}). */
     public static float[] alibiSlopes(int heads) {
-        int n = Integer.highestOneBit(heads);
-        float base = (float) Math.pow(2, -8.0 / n);
-        float extraBase = (float) Math.pow(2, -4.0 / n);
-        float[] s = new float[heads];
-        for (int i = 0; i < heads; i++) {
-            s[i] = i < n ? (float) Math.pow(base, i + 1) : (float) Math.pow(extraBase, 2 * (i - n) + 1);
-        }
-        return s;
+        return Alibi.slopes(heads);
+    }
+
+    /** The embedding LayerNorm, after ALiBi's bias joins the pass's mask (once for every layer). */
+    @Override
+    protected NDArray inputStage(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
+        pass.addBias(alibi.bias(pass)); // (B|1, H, 1, S)
+        return embeddingNorm.apply(x).reshape((long) pass.batchSize() * pass.length(), -1); // (B·T, C)
     }
 
     @Override
-    public ModelOutput forward(ModelInput in) {
-        final ModelConfig config = config();
-        final int b = in.batchSize();
-        final int t = in.length();
-        final int c = config.hiddenSize();
-        final int nh = config.numHeads();
-        final int d = config.headSize();
-        CausalAttention att = attention(in);
-        Map<String, LowRank> lora = in.lowRank();
-
-        NDArray x = inputVectors(in); // (B, T, C)
-        NDManager tmp = x.getManager();
-        att.addBias(alibi(att, tmp, b)); // (B, H, 1, S), folded into the mask once
-        NDArray h = norm(x, "word_embeddings_layernorm").reshape(b * t, c); // (B·T, C)
-
-        double invNorm = 1.0 / Math.sqrt(d);
-        boolean post = options.residualPostLayerNorm();
-        for (int l = 0; l < config.numLayers(); l++) {
-            String p = "h." + l + ".";
-            NDArray a = norm(h, p + "input_layernorm"); // (B·T, C)
-            NDArray qkv = linear(a, p + "self_attention.query_key_value", lora); // (B·T, 3C), per head [q | k | v]
-            NDList parts = qkv.reshape(b, t, nh, 3 * d).split(3, 3); // 3 × (B, T, H, D) views
-            NDArray q = parts.get(0).transpose(0, 2, 1, 3); // (B, H, T, D)
-            NDArray[] kv = att.extend(l, parts.get(1).transpose(0, 2, 1, 3),
-                    parts.get(2).transpose(0, 2, 1, 3)); // 2 × (B, H, S, D)
-            NDArray y = att.attend(q, kv[0], kv[1], invNorm); // (B·T, C)
-            NDArray attended = (post ? a : h).add(linear(y, p + "self_attention.dense", lora)); // (B·T, C)
-            NDArray m = norm(attended, p + "post_attention_layernorm"); // (B·T, C)
-            NDArray f = geluBloom(linear(m, p + "mlp.dense_h_to_4h", lora)); // (B·T, 4C)
-            h = (post ? m : attended).add(linear(f, p + "mlp.dense_4h_to_h", lora)); // (B·T, C)
-        }
-        h = norm(h, "ln_f"); // (B·T, C)
-        NDArray logits = tiedLogits(h, b, t); // (B, T, V)
-        NDArray hidden = in.returnHidden() ? h.reshape(b, t, c) : null; // (B, T, C)
-        return new ModelOutput(logits, att.cache(), hidden);
-    }
-
-    /** slope_h · (cumsum(mask) - 1) · mask at every key position: (B, H, 1, S). */
-    private NDArray alibi(CausalAttention att, NDManager tmp, int b) {
-        long[] pos = att.maskPositions(); // (B·S), -1 at padding
-        int s = att.total();
-        int nh = slopes.length;
-        float[] a = new float[b * nh * s];
-        for (int r = 0; r < b; r++) {
-            for (int hh = 0; hh < nh; hh++) {
-                for (int j = 0; j < s; j++) {
-                    a[(r * nh + hh) * s + j] = slopes[hh] * Math.max(0, pos[r * s + j]); // padding: 0, as HF's · mask
-                }
-            }
-        }
-        return tmp.create(a, new Shape(b, nh, 1, s)); // (B, H, 1, S)
-    }
-
-    /**
-     * BLOOM's GELU, x · 0.5 · (1 + tanh(0.79788456 · x · (1 + 0.044715 x²))), computed as the
-     * identical x · sigmoid(2 · 0.79788456 · x · (1 + 0.044715 x²)) (0.5(1 + tanh z) = sigmoid(2z)).
-     */
-    static NDArray geluBloom(NDArray x) {
-        NDArray u = Scalars.mul(x.square(), GELU_K2).add(Scalars.like(x, GELU_K1)).mul(x); // (N, 4C)
-        return x.mul(u.getNDArrayInternal().sigmoid()); // (N, 4C)
-    }
-
-    /** The linear layer {@code name} ("h.0.mlp.dense_h_to_4h") with its LoRA addition, if any. */
-    private NDArray linear(NDArray x, String name, Map<String, LowRank> lora) {
-        String w = P + name + ".weight";
-        return HfLayers.linear(x, parameters().get(w), parameters().get(P + name + ".bias"), lora.get(w)); // (B·T, out)
-    }
-
-    private NDArray norm(NDArray x, String name) {
-        return HfLayers.layerNorm(x, parameters().get(P + name + ".weight"), parameters().get(P + name + ".bias"),
-                config().layerNormEps()); // same shape as x
+    protected NDArray finalStage(NDArray h, Map<String, LowRank> lora) {
+        return finalNorm.apply(h); // (B·T, C)
     }
 
     @Override

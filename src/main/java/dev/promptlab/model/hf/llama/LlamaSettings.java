@@ -2,6 +2,7 @@ package dev.promptlab.model.hf.llama;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptlab.model.ModelConfig;
+import dev.promptlab.model.hf.Rotary;
 
 import java.util.List;
 
@@ -102,17 +103,14 @@ record LlamaSettings(String modelType, int kvHeads, int headDim, double[] invers
     }
 
     /**
-     * RoPE inverse frequencies 1 / theta^(2i / D), i < D/2, then rope_scaling as transformers'
+     * RoPE inverse frequencies ({@link Rotary#frequencies}), then rope_scaling as transformers'
      * {@code ROPE_INIT_FUNCTIONS} computes it: null or "default" leaves them; "linear" divides
      * them by {@code factor} (position interpolation); "llama3" divides the low frequencies by
      * {@code factor}, keeps the high ones and blends in between. Other types ("dynamic", "yarn",
      * "longrope", ...) change the attention or depend on the sequence length and are refused.
      */
     static double[] ropeFrequencies(JsonNode scaling, int d, double theta) {
-        double[] inv = new double[d / 2];
-        for (int i = 0; i < inv.length; i++) {
-            inv[i] = 1.0 / Math.pow(theta, 2.0 * i / d);
-        }
+        double[] inv = Rotary.frequencies(theta, d);
         if (scaling == null || scaling.isNull()) {
             return inv;
         }
@@ -124,16 +122,19 @@ record LlamaSettings(String modelType, int kvHeads, int headDim, double[] invers
         switch (type) {
             case "default":
                 return inv;
-            case "linear": {
+            case "linear":
+                return Rotary.linear(inv, scalingNumber(s, "factor"));
+            case "llama3": {
                 double factor = scalingNumber(s, "factor");
-                for (int i = 0; i < inv.length; i++) {
-                    inv[i] /= factor;
+                double low = scalingNumber(s, "low_freq_factor");
+                double high = scalingNumber(s, "high_freq_factor");
+                double original = scalingNumber(s, "original_max_position_embeddings");
+                if (!(high > low)) {
+                    throw ConfigJson.bad("rope_scaling", "needs high_freq_factor > low_freq_factor, got " + high
+                            + " and " + low);
                 }
-                return inv;
+                return Rotary.llama3(inv, factor, low, high, original);
             }
-            case "llama3":
-                return llama3(inv, scalingNumber(s, "factor"), scalingNumber(s, "low_freq_factor"),
-                        scalingNumber(s, "high_freq_factor"), scalingNumber(s, "original_max_position_embeddings"));
             default:
                 throw ConfigJson.bad("rope_scaling", "has type '" + type
                         + "'; supported: null, \"default\", \"linear\", \"llama3\"");
@@ -146,27 +147,5 @@ record LlamaSettings(String modelType, int kvHeads, int headDim, double[] invers
             throw ConfigJson.bad("rope_scaling", "needs a positive '" + key + "', got " + s.get(key));
         }
         return v;
-    }
-
-    /** Llama 3.1's frequency-dependent scaling (transformers' _compute_llama3_parameters). */
-    private static double[] llama3(double[] inv, double factor, double low, double high, double originalContext) {
-        if (!(high > low)) {
-            throw ConfigJson.bad("rope_scaling", "needs high_freq_factor > low_freq_factor, got " + high + " and " + low);
-        }
-        double lowWavelen = originalContext / low;
-        double highWavelen = originalContext / high;
-        double[] out = new double[inv.length];
-        for (int i = 0; i < inv.length; i++) {
-            double wavelen = 2 * Math.PI / inv[i];
-            if (wavelen > lowWavelen) {
-                out[i] = inv[i] / factor; // long wavelengths: interpolated
-            } else if (wavelen < highWavelen) {
-                out[i] = inv[i]; // short wavelengths: kept
-            } else {
-                double smooth = (originalContext / wavelen - low) / (high - low);
-                out[i] = (1 - smooth) * inv[i] / factor + smooth * inv[i];
-            }
-        }
-        return out;
     }
 }

@@ -7,16 +7,23 @@ import ai.djl.ndarray.types.Shape;
 import dev.promptlab.model.LowRank;
 import dev.promptlab.model.ModelConfig;
 import dev.promptlab.model.ModelInput;
-import dev.promptlab.model.ModelOutput;
+import dev.promptlab.model.hf.Activation;
 import dev.promptlab.model.hf.CausalAttention;
+import dev.promptlab.model.hf.DecoderBlock;
+import dev.promptlab.model.hf.Heads;
 import dev.promptlab.model.hf.HfDecoder;
-import dev.promptlab.model.hf.HfLayers;
 import dev.promptlab.model.hf.HfWeights;
-import dev.promptlab.model.KeyValueCache;
+import dev.promptlab.model.hf.LearnedPositions;
+import dev.promptlab.model.hf.Linear;
+import dev.promptlab.model.hf.Mlp;
+import dev.promptlab.model.hf.Norm;
+import dev.promptlab.model.hf.QkvProjection;
+import dev.promptlab.model.hf.SelfAttention;
 import dev.promptlab.tensor.Rng;
-import dev.promptlab.tensor.Scalars;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,33 +62,41 @@ public final class Opt extends HfDecoder {
     private static final int POSITION_OFFSET = 2;
 
     private final OptOptions options;
-    private final NDArray embedPositions;
-    private final Block[] blocks;
-
-    /** One decoder layer; {@code name} is its weight-name prefix ("model.decoder.layers.3."), for LoRA lookups. */
-    private record Block(String name, NDArray qW, NDArray qB, NDArray kW, NDArray kB, NDArray vW, NDArray vB,
-            NDArray oW, NDArray oB, NDArray ln1W, NDArray ln1B, NDArray fc1W, NDArray fc1B, NDArray fc2W,
-            NDArray fc2B, NDArray ln2W, NDArray ln2B) {}
+    private final LearnedPositions positions;
+    /** E → C and C → E when the embeddings are narrower or wider than the blocks, else null. */
+    private final Linear projectIn;
+    private final Linear projectOut;
+    /** Null when OPT has no final LayerNorm (post-LayerNorm models). */
+    private final Norm finalNorm;
 
     private Opt(ModelConfig config, OptOptions options, Map<String, NDArray> params, NDManager manager) {
-        super(config, params, manager, P + "embed_tokens.weight");
+        super(config, params, manager, P + "embed_tokens.weight", Heads.multiHead(config.numHeads(), config.headSize()),
+                blocks(config, options, params), null);
         this.options = options;
-        this.embedPositions = parameters().get(P + "embed_positions.weight");
-        this.blocks = new Block[config.numLayers()];
-        for (int i = 0; i < blocks.length; i++) {
-            String p = P + "layers." + i + ".";
-            blocks[i] = new Block(p, w(p + "self_attn.q_proj.weight"), w(p + "self_attn.q_proj.bias"),
-                    w(p + "self_attn.k_proj.weight"), w(p + "self_attn.k_proj.bias"),
-                    w(p + "self_attn.v_proj.weight"), w(p + "self_attn.v_proj.bias"),
-                    w(p + "self_attn.out_proj.weight"), w(p + "self_attn.out_proj.bias"),
-                    w(p + "self_attn_layer_norm.weight"), w(p + "self_attn_layer_norm.bias"),
-                    w(p + "fc1.weight"), w(p + "fc1.bias"), w(p + "fc2.weight"), w(p + "fc2.bias"),
-                    w(p + "final_layer_norm.weight"), w(p + "final_layer_norm.bias"));
-        }
+        this.positions = new LearnedPositions(params.get(P + "embed_positions.weight"), POSITION_OFFSET, true,
+                "max_position_embeddings");
+        boolean projects = options.projects(config.hiddenSize());
+        this.projectIn = projects ? Linear.of(params, P + "project_in") : null;
+        this.projectOut = projects ? Linear.of(params, P + "project_out") : null;
+        this.finalNorm = options.finalLayerNorm() ? Norm.layerNorm(params, P + "final_layer_norm", config.layerNormEps())
+                : null;
     }
 
-    private NDArray w(String name) {
-        return parameters().get(name);
+    /** Layer i: attention over q/k/v_proj and out_proj, a ReLU MLP fc1 → fc2, LayerNorms before or after each. */
+    private static List<DecoderBlock> blocks(ModelConfig c, OptOptions o, Map<String, NDArray> w) {
+        Heads heads = Heads.multiHead(c.numHeads(), c.headSize());
+        List<DecoderBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            String p = P + "layers." + i + ".";
+            SelfAttention attention = new SelfAttention(i, QkvProjection.separate(Linear.of(w, p + "self_attn.q_proj"),
+                    Linear.of(w, p + "self_attn.k_proj"), Linear.of(w, p + "self_attn.v_proj"), heads),
+                    Linear.of(w, p + "self_attn.out_proj"));
+            Mlp mlp = new Mlp.FeedForward(Linear.of(w, p + "fc1"), Linear.of(w, p + "fc2"), Activation.RELU);
+            blocks.add(new DecoderBlock(Norm.layerNorm(w, p + "self_attn_layer_norm", c.layerNormEps()), attention,
+                    Norm.layerNorm(w, p + "final_layer_norm", c.layerNormEps()), mlp,
+                    o.layerNormBefore() ? DecoderBlock.Residual.PRE_NORM : DecoderBlock.Residual.POST_NORM));
+        }
+        return blocks;
     }
 
     /** Every weight name with its shape, in checkpoint order. */
@@ -157,92 +172,19 @@ public final class Opt extends HfDecoder {
         return options.wordEmbedProjDim();
     }
 
+    /** Token vectors (projected to C when E != C) plus the learned positions HF derives from the mask. */
     @Override
-    public ModelOutput forward(ModelInput in) {
-        final ModelConfig config = config();
-        final int b = in.batchSize();
-        final int t = in.length();
-        final int c = config.hiddenSize();
-        final int e = options.wordEmbedProjDim();
-        final int nh = config.numHeads();
-        final int d = config.headSize();
-        CausalAttention att = attention(in);
-        Map<String, LowRank> lora = in.lowRank();
-
-        NDArray x = inputVectors(in); // (B, T, E)
-        NDArray pos = HfLayers.lookup(embedPositions, positionRows(att, x.getManager(), b, t)); // (B, T, C)
-        if (options.projects(c)) {
-            x = HfLayers.linear(x, w(P + "project_in.weight"), null, lora.get(P + "project_in.weight")); // (B, T, C)
-        }
-        NDArray h = x.add(pos).reshape(b * t, c); // (B·T, C)
-
-        double scaling = 1.0 / Math.sqrt(d);
-        boolean before = options.layerNormBefore();
-        for (int l = 0; l < blocks.length; l++) {
-            Block k = blocks[l];
-            NDArray residual = h; // (B·T, C)
-            NDArray a = before ? layerNorm(h, k.ln1W, k.ln1B) : h; // (B·T, C)
-            // HF scales the projected queries before the product (q_proj(h) * scaling), so do we.
-            NDArray q = HfLayers.heads(Scalars.mul(linear(a, k, "self_attn.q_proj", k.qW, k.qB, lora), scaling),
-                    b, t, nh, d); // (B, H, T, D)
-            NDArray[] kv = att.extend(l, HfLayers.heads(linear(a, k, "self_attn.k_proj", k.kW, k.kB, lora), b, t, nh, d),
-                    HfLayers.heads(linear(a, k, "self_attn.v_proj", k.vW, k.vB, lora), b, t, nh, d)); // 2 × (B, H, S, D)
-            NDArray y = att.attend(q, kv[0], kv[1], 1.0); // (B·T, C)
-            h = residual.add(linear(y, k, "self_attn.out_proj", k.oW, k.oB, lora)); // (B·T, C)
-            if (!before) {
-                h = layerNorm(h, k.ln1W, k.ln1B); // (B·T, C)
-            }
-            residual = h;
-            NDArray m = before ? layerNorm(h, k.ln2W, k.ln2B) : h; // (B·T, C)
-            NDArray f = linear(m, k, "fc1", k.fc1W, k.fc1B, lora).getNDArrayInternal().relu(); // (B·T, F)
-            h = residual.add(linear(f, k, "fc2", k.fc2W, k.fc2B, lora)); // (B·T, C)
-            if (!before) {
-                h = layerNorm(h, k.ln2W, k.ln2B); // (B·T, C)
-            }
-        }
-        if (options.finalLayerNorm()) {
-            h = layerNorm(h, w(P + "final_layer_norm.weight"), w(P + "final_layer_norm.bias")); // (B·T, C)
-        }
-        if (options.projects(c)) {
-            h = HfLayers.linear(h, w(P + "project_out.weight"), null, lora.get(P + "project_out.weight")); // (B·T, E)
-        }
-        NDArray logits = tiedLogits(h, b, t); // (B, T, V)
-        KeyValueCache state = att.cache();
-        NDArray hidden = in.returnHidden() ? h.reshape(b, t, e) : null; // (B, T, E)
-        return new ModelOutput(logits, state, hidden);
+    protected NDArray inputStage(NDArray x, CausalAttention pass, Map<String, LowRank> lora) {
+        NDArray pos = positions.of(pass); // (T, C) or (B, T, C)
+        NDArray in = projectIn == null ? x : projectIn.apply(x, lora); // (B, T, C)
+        return in.add(pos).reshape((long) pass.batchSize() * pass.length(), -1); // (B·T, C)
     }
 
-    /**
-     * Rows of the position table for the new tokens, (B, T) INT64: HF's mask positions (-1 for
-     * padding) plus the offset 2. Fails when a position lies beyond max_position_embeddings.
-     */
-    private NDArray positionRows(CausalAttention att, NDManager tmp, int b, int t) {
-        long[] all = att.maskPositions(); // (B·S)
-        int s = att.total();
-        int start = att.start();
-        long[] rows = new long[b * t];
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < t; i++) {
-                long p = all[r * s + start + i];
-                if (p >= config().contextLength()) {
-                    throw new IllegalArgumentException("position " + p + " exceeds max_position_embeddings "
-                            + config().contextLength() + " (prefix " + att.prefixLength() + ", earlier positions "
-                            + start + ", new tokens " + t + ")");
-                }
-                rows[r * t + i] = p + POSITION_OFFSET;
-            }
-        }
-        return tmp.create(rows, new Shape(b, t)); // (B, T)
-    }
-
-    /** The block's linear layer {@code layer} with the LoRA addition registered under its weight name. */
-    private static NDArray linear(NDArray x, Block k, String layer, NDArray weight, NDArray bias,
-            Map<String, LowRank> lora) {
-        return HfLayers.linear(x, weight, bias, lora.get(k.name + layer + ".weight")); // (B·T, out)
-    }
-
-    private NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) {
-        return HfLayers.layerNorm(x, gain, bias, config().layerNormEps()); // same shape as x
+    /** The final LayerNorm (pre-LN models) and project_out back to E. */
+    @Override
+    protected NDArray finalStage(NDArray h, Map<String, LowRank> lora) {
+        NDArray normed = finalNorm == null ? h : finalNorm.apply(h); // (B·T, C)
+        return projectOut == null ? normed : projectOut.apply(normed, lora); // (B·T, E)
     }
 
     @Override
