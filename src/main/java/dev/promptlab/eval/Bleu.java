@@ -30,11 +30,7 @@ public final class Bleu {
 
     /** BLEU (0-100) of hypotheses against one reference each. */
     public static double corpus(List<String> hypotheses, List<String> references) {
-        List<List<String>> wrapped = new ArrayList<>(references.size());
-        for (String r : references) {
-            wrapped.add(List.of(r));
-        }
-        return score(hypotheses, wrapped, MAX_ORDER).score();
+        return score(hypotheses, Metrics.oneEach(references), MAX_ORDER).score();
     }
 
     /** BLEU (0-100) of hypotheses against several references each: {@code references.get(i)} are hypothesis i's. */

@@ -1,6 +1,5 @@
 package dev.promptlab.eval;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,11 +14,11 @@ public enum Metric {
     /** rouge-score's mean ROUGE-L F ({@link RougeL}), best reference per example. */
     ROUGE_L("rouge-l", 1, RougeL::meanMultiReference),
     /** Fraction equal to a reference after {@link Metrics#normalize} (case and spacing only). */
-    EXACT_MATCH("exact-match", 1, (p, r) -> fractionMatching(p, r, true)),
+    EXACT_MATCH("exact-match", 1, (p, r) -> Metrics.meanPerExample(p, r, Metric::matchesNormalized)),
     /** SQuAD's mean word F1 ({@link SquadF1}), best reference per example. */
     F1("f1", 1, SquadF1::meanF1),
     /** Fraction equal, as strings, to a reference (a class label). */
-    ACCURACY("accuracy", 1, (p, r) -> fractionMatching(p, r, false));
+    ACCURACY("accuracy", 1, (p, r) -> Metrics.meanPerExample(p, r, (prediction, refs) -> refs.contains(prediction) ? 1 : 0));
 
     private interface CorpusScore {
         double of(List<String> predictions, List<? extends List<String>> references);
@@ -47,11 +46,7 @@ public enum Metric {
 
     /** The score against one reference per prediction. */
     public double score(List<String> predictions, List<String> references) {
-        List<List<String>> wrapped = new ArrayList<>(references.size());
-        for (String r : references) {
-            wrapped.add(List.of(r));
-        }
-        return score.of(predictions, wrapped);
+        return score.of(predictions, Metrics.oneEach(references));
     }
 
     /** The score against several references per prediction: {@code references.get(i)} are prediction i's. */
@@ -74,19 +69,8 @@ public enum Metric {
         return Arrays.stream(values()).map(Metric::label).toList();
     }
 
-    private static double fractionMatching(List<String> predictions, List<? extends List<String>> references,
-            boolean normalized) {
-        Metrics.requirePaired(predictions.size(), references.size());
-        int right = 0;
-        for (int i = 0; i < predictions.size(); i++) {
-            String p = normalized ? Metrics.normalize(predictions.get(i)) : predictions.get(i);
-            for (String r : references.get(i)) {
-                if (p.equals(normalized ? Metrics.normalize(r) : r)) {
-                    right++;
-                    break;
-                }
-            }
-        }
-        return predictions.isEmpty() ? 0 : (double) right / predictions.size();
+    private static double matchesNormalized(String prediction, List<String> references) {
+        String p = Metrics.normalize(prediction);
+        return references.stream().anyMatch(r -> p.equals(Metrics.normalize(r))) ? 1 : 0;
     }
 }

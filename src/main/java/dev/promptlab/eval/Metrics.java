@@ -1,7 +1,9 @@
 package dev.promptlab.eval;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleBiFunction;
 
 /**
  * Scalar metrics over predictions and references, each on a 0-1 scale: accuracy, macro-F1 and
@@ -66,6 +68,26 @@ public final class Metrics {
             }
         }
         return predictions.isEmpty() ? 0 : (double) right / predictions.size();
+    }
+
+    /** Each reference as a one-element reference set. */
+    static List<List<String>> oneEach(List<String> references) {
+        List<List<String>> sets = new ArrayList<>(references.size());
+        for (String r : references) {
+            sets.add(List.of(r));
+        }
+        return sets;
+    }
+
+    /** Mean over examples of {@code score(prediction, its references)}; 0 for an empty corpus. */
+    static double meanPerExample(List<String> predictions, List<? extends List<String>> references,
+            ToDoubleBiFunction<String, List<String>> score) {
+        requirePaired(predictions.size(), references.size());
+        double sum = 0;
+        for (int i = 0; i < predictions.size(); i++) {
+            sum += score.applyAsDouble(predictions.get(i), references.get(i));
+        }
+        return predictions.isEmpty() ? 0 : sum / predictions.size();
     }
 
     /** Fails unless there is one reference (or one set of references) per prediction. */

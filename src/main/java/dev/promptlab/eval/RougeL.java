@@ -22,22 +22,12 @@ public final class RougeL {
 
     /** Mean ROUGE-L F over pairs (one reference each); 0 for an empty corpus. */
     public static double mean(List<String> predictions, List<String> references) {
-        Metrics.requirePaired(predictions.size(), references.size());
-        double sum = 0;
-        for (int i = 0; i < predictions.size(); i++) {
-            sum += f1(predictions.get(i), references.get(i));
-        }
-        return predictions.isEmpty() ? 0 : sum / predictions.size();
+        return meanMultiReference(predictions, Metrics.oneEach(references));
     }
 
     /** Mean over examples of the best ROUGE-L F against any of the example's references; 0 for an empty corpus. */
     public static double meanMultiReference(List<String> predictions, List<? extends List<String>> references) {
-        Metrics.requirePaired(predictions.size(), references.size());
-        double sum = 0;
-        for (int i = 0; i < predictions.size(); i++) {
-            sum += bestF1(predictions.get(i), references.get(i));
-        }
-        return predictions.isEmpty() ? 0 : sum / predictions.size();
+        return Metrics.meanPerExample(predictions, references, RougeL::bestF1);
     }
 
     /** ROUGE-L F of one prediction against one reference. */

@@ -95,22 +95,12 @@ public final class SquadF1 {
 
     /** Mean F1 over examples, each against its gold answers; 0 for an empty corpus. */
     public static double meanF1(List<String> predictions, List<? extends List<String>> golds) {
-        Metrics.requirePaired(predictions.size(), golds.size());
-        double sum = 0;
-        for (int i = 0; i < predictions.size(); i++) {
-            sum += f1(predictions.get(i), golds.get(i));
-        }
-        return predictions.isEmpty() ? 0 : sum / predictions.size();
+        return Metrics.meanPerExample(predictions, golds, SquadF1::f1);
     }
 
     /** Fraction of examples whose prediction exactly matches one of its gold answers; 0 for an empty corpus. */
     public static double meanExactMatch(List<String> predictions, List<? extends List<String>> golds) {
-        Metrics.requirePaired(predictions.size(), golds.size());
-        int right = 0;
-        for (int i = 0; i < predictions.size(); i++) {
-            right += exactMatch(predictions.get(i), golds.get(i)) ? 1 : 0;
-        }
-        return predictions.isEmpty() ? 0 : (double) right / predictions.size();
+        return Metrics.meanPerExample(predictions, golds, (p, g) -> exactMatch(p, g) ? 1 : 0);
     }
 
     private static void requireGold(List<String> golds) {
