@@ -10,6 +10,7 @@ import dev.promptlab.eval.GreedyDecoder;
 import dev.promptlab.eval.Metrics;
 import dev.promptlab.eval.RougeL;
 import dev.promptlab.eval.VerbalizerClassifier;
+import dev.promptlab.icl.Demonstration;
 import dev.promptlab.icl.PromptLayout;
 import dev.promptlab.icl.RandomRetriever;
 import dev.promptlab.model.LanguageModel;
@@ -131,12 +132,12 @@ public final class ModelFigures {
         RandomRetriever retriever = new RandomRetriever(task.examples(Split.TRAIN), seed);
         List<Example> out = new ArrayList<>();
         for (Example query : test.subList(0, Math.min(examples, test.size()))) {
-            Example laid = layout.layout(retriever.retrieve(query, -1, shots), query);
+            Example laid = layout.layout(Demonstration.examples(retriever.retrieve(query, -1, shots)), query);
             // keep the prompt inside the context: fewer demonstrations for long examples
             int k = shots;
             while (k > 0 && tokenizer.encode(laid.input()).length + 40 > model.config().contextLength()) {
                 k--;
-                laid = layout.layout(retriever.retrieve(query, -1, k), query);
+                laid = layout.layout(Demonstration.examples(retriever.retrieve(query, -1, k)), query);
             }
             out.add(laid);
         }

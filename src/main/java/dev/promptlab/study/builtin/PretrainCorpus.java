@@ -1,6 +1,7 @@
 package dev.promptlab.study.builtin;
 
 import dev.promptlab.icl.PromptLayout;
+import dev.promptlab.icl.Demonstration;
 import dev.promptlab.icl.RandomRetriever;
 import dev.promptlab.task.Example;
 import dev.promptlab.task.builtin.wordnet.BuiltinTask;
@@ -102,7 +103,7 @@ public record PretrainCorpus(List<String> documents, List<String> heldOut, List<
         List<Example> pool = task.examples(Split.TRAIN);
         int queryIndex = rng.nextInt(pool.size());
         int k = Math.min(rng.nextInt(maxShots + 1), pool.size() - 1);
-        List<Example> demos = new RandomRetriever(pool, rng.nextLong()).retrieve(pool.get(queryIndex), queryIndex, k);
+        List<Example> demos = Demonstration.examples(new RandomRetriever(pool, rng.nextLong()).retrieve(pool.get(queryIndex), queryIndex, k));
         return new PromptLayout(task.spec().template(), task.instruction(), ANSWER_END).episode(demos, pool.get(queryIndex));
     }
 

@@ -1,0 +1,63 @@
+package dev.promptlab.icl;
+
+import dev.promptlab.model.LanguageModel;
+import dev.promptlab.task.Example;
+import dev.promptlab.tokenize.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Demonstrations ranked by the cosine similarity of their input's embedding to the query's
+ * input's embedding, embeddings being the frozen model's mean last hidden state
+ * ({@link MeanHiddenEmbedder}). The pool is embedded once, in batches, when the retriever is
+ * made; a query from the pool reuses its embedding, any other query is embedded when asked
+ * (one forward pass). Scores are cosines in [-1, 1]; equal scores keep pool order; the query's
+ * own pool entry is never returned (another entry with the same input is, with score 1).
+ * Scoring a query costs O(N · C) for a pool of N.
+ */
+public final class EmbeddingRetriever implements Retriever {
+    private final List<Example> pool;
+    private final MeanHiddenEmbedder embedder;
+    private final float[][] poolEmbeddings;
+
+    /** Embeds the pool with {@code model}, {@code batchSize} inputs per forward pass. */
+    public EmbeddingRetriever(LanguageModel model, Tokenizer tokenizer, List<Example> pool, int batchSize) {
+        this(new MeanHiddenEmbedder(model, tokenizer, batchSize), pool);
+    }
+
+    public EmbeddingRetriever(MeanHiddenEmbedder embedder, List<Example> pool) {
+        this.pool = RetrievalChecks.pool(pool);
+        this.embedder = embedder;
+        this.poolEmbeddings = embedder.embed(this.pool.stream().map(Example::input).toList());
+    }
+
+    @Override
+    public List<Demonstration> retrieve(Example query, int queryIndex, int k) {
+        RetrievalChecks.request(pool.size(), queryIndex, k);
+        RetrievalChecks.sameAsPool(pool, query, queryIndex);
+        float[] q = queryIndex >= 0 ? poolEmbeddings[queryIndex] : embedder.embed(List.of(query.input()))[0];
+        double[] scores = new double[pool.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = dot(q, poolEmbeddings[i]);
+        }
+        List<Demonstration> out = new ArrayList<>(k);
+        for (int i : TopK.best(scores, queryIndex, k)) {
+            out.add(new Demonstration(pool.get(i), i, scores[i]));
+        }
+        return out;
+    }
+
+    /** The unit-length (or zero) embedding of pool example {@code index}, a copy. */
+    public float[] embedding(int index) {
+        return poolEmbeddings[index].clone();
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
+    }
+}
