@@ -10,40 +10,64 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Direct verbalizer scoring: for each example and each label, the mean NLL of the label's tokens
- * after the rendered input; the lowest wins. Mean (not sum) so multi-token labels are not
- * penalised for their length.
+ * Verbalizer classification: every (example, label) pair is scored by a mean NLL as
+ * {@link Scoring} says (direct: the label's tokens after the rendered input; channel: the input's
+ * tokens after the template rendered with the label), under the model with an optional adapter;
+ * the lowest score wins. All pairs are scored in batches.
  */
 public final class VerbalizerClassifier {
     private final SequenceScorer scorer;
     private final Encoder encoder;
     private final List<String> labels;
+    private final Scoring scoring;
 
+    /** Direct scoring. */
     public VerbalizerClassifier(LanguageModel model, Adapter adapter, Encoder encoder, List<String> labels, int batchSize) {
+        this(model, adapter, encoder, labels, batchSize, Scoring.DIRECT);
+    }
+
+    /**
+     * @param adapter the prompt (or other adapter) to score with, or null for the bare model
+     * @param batchSize pairs per forward pass, &ge; 1
+     */
+    public VerbalizerClassifier(LanguageModel model, Adapter adapter, Encoder encoder, List<String> labels, int batchSize,
+            Scoring scoring) {
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("verbalizer scoring needs at least one label");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
         int pad = Math.max(0, encoder.tokenizer().padId());
         this.scorer = new SequenceScorer(model, adapter, batchSize, pad);
         this.encoder = encoder;
-        this.labels = labels;
+        this.labels = List.copyOf(labels);
+        this.scoring = scoring;
     }
 
-    public List<String> predict(List<Example> examples) {
+    /** The score (mean NLL) of every label for every example: [example][label], in the given orders. */
+    public double[][] scores(List<Example> examples) {
         List<EncodedExample> candidates = new ArrayList<>(examples.size() * labels.size());
-        List<int[]> labelTargets = new ArrayList<>();
-        for (String label : labels) {
-            labelTargets.add(encoder.target(label, false));
-        }
         for (Example e : examples) {
-            int[] context = encoder.context(e.input());
-            for (int[] target : labelTargets) {
-                candidates.add(new EncodedExample(context, target));
+            for (String label : labels) {
+                candidates.add(scoring.candidate(encoder, e.input(), label));
             }
         }
         double[] nll = scorer.meanNll(candidates);
-        List<String> predictions = new ArrayList<>(examples.size());
+        double[][] out = new double[examples.size()][labels.size()];
         for (int i = 0; i < examples.size(); i++) {
+            System.arraycopy(nll, i * labels.size(), out[i], 0, labels.size());
+        }
+        return out;
+    }
+
+    /** The predicted label of each example: the lowest score, the earlier label on a tie. */
+    public List<String> predict(List<Example> examples) {
+        List<String> predictions = new ArrayList<>(examples.size());
+        for (double[] row : scores(examples)) {
             int best = 0;
-            for (int j = 1; j < labels.size(); j++) {
-                if (nll[i * labels.size() + j] < nll[i * labels.size() + best]) {
+            for (int j = 1; j < row.length; j++) {
+                if (row[j] < row[best]) {
                     best = j;
                 }
             }

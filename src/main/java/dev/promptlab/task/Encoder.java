@@ -22,14 +22,18 @@ public final class Encoder {
 
     /** Context ids: optional BOS, then the rendered text before the output. */
     public int[] context(String input) {
-        int[] text = tokenizer.encode(template.context(input));
+        return withBos(tokenizer.encode(template.context(input)));
+    }
+
+    /** {@code ids} after a BOS when the tokenizer's models start with one, else {@code ids} itself. */
+    public int[] withBos(int[] ids) {
         if (!tokenizer.addsBos() || tokenizer.bosId() < 0) {
-            return text;
+            return ids;
         }
-        int[] withBos = new int[text.length + 1];
-        withBos[0] = tokenizer.bosId();
-        System.arraycopy(text, 0, withBos, 1, text.length);
-        return withBos;
+        int[] out = new int[ids.length + 1];
+        out[0] = tokenizer.bosId();
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
     }
 
     /** Target ids of an output; with {@code appendEos} the model also learns where to stop. */
