@@ -2,6 +2,7 @@ package dev.promptlab.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.bench.Benchmarks;
+import dev.promptlab.bench.PromptBatchBench;
 import dev.promptlab.bench.CheckpointBench;
 import dev.promptlab.bench.Machine;
 import dev.promptlab.model.ModelConfig;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Measures the engine's sgemm and a soft-prompt training step on GPT-2-small shapes. */
@@ -29,6 +31,17 @@ final class BenchCommand implements Callable<Integer> {
     int scoreTokens;
     @Option(names = "--new-tokens", defaultValue = "32", description = "with --model: tokens generated per run (default ${DEFAULT-VALUE})")
     int newTokens;
+    @Option(names = "--sections", split = ",", defaultValue = "sgemm,step",
+            description = "what to measure: sgemm, step (soft prompt on GPT-2-small shapes), prompts (K prompts in one"
+                    + " batch on builtin:small), tune-seeds (tune --seeds against separate processes) (default ${DEFAULT-VALUE})")
+    List<String> sections;
+    @Option(names = "--prompts", split = ",", defaultValue = "1,4,16,64",
+            description = "section prompts: the K values (default ${DEFAULT-VALUE})")
+    List<Integer> promptCounts;
+    @Option(names = "--prompt-steps", defaultValue = "50", description = "sections prompts and tune-seeds: steps (default ${DEFAULT-VALUE})")
+    int promptSteps;
+    @Option(names = "--tune-seeds", defaultValue = "16", description = "section tune-seeds: seeds (default ${DEFAULT-VALUE})")
+    int tuneSeeds;
 
     @Override
     public Integer call() throws Exception {
@@ -48,6 +61,29 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
+        for (String section : sections) {
+            if (!List.of("sgemm", "step", "prompts", "tune-seeds").contains(section)) {
+                throw new IllegalArgumentException("unknown section '" + section + "' (allowed: sgemm, step, prompts, tune-seeds)");
+            }
+        }
+        double sgemmGflops = Double.NaN;
+        if (sections.contains("sgemm") || sections.contains("step")) {
+            sgemmGflops = sgemm(out);
+        }
+        if (sections.contains("step")) {
+            step(out, sgemmGflops);
+        }
+        if (sections.contains("prompts")) {
+            prompts(out);
+        }
+        if (sections.contains("tune-seeds")) {
+            tuneSeeds(out);
+        }
+        AtomicFiles.writeString(jsonOut, Json.MAPPER.writeValueAsString(out) + "\n");
+        return 0;
+    }
+
+    private double sgemm(ObjectNode out) {
         int n = 2048;
         Benchmarks.Timing sgemm = Benchmarks.sgemm(n, Math.max(2, warmup), Math.max(runs, 5));
         double sgemmGflops = 2.0 * n * n * n / sgemm.median() / 1e9;
@@ -57,7 +93,10 @@ final class BenchCommand implements Callable<Integer> {
         so.put("gflops", sgemmGflops);
         so.putPOJO("seconds_samples", sgemm.samples());
         System.out.printf("sgemm %d^3: %.4f s median, %.1f GFLOP/s%n", n, sgemm.median(), sgemmGflops);
+        return sgemmGflops;
+    }
 
+    private void step(ObjectNode out, double sgemmGflops) {
         int batch = 8;
         int tokens = 128;
         int prompt = 20;
@@ -75,8 +114,46 @@ final class BenchCommand implements Callable<Integer> {
         po.put("ratio_to_sgemm", gflops / sgemmGflops);
         System.out.printf("soft-prompt step (GPT-2-small shapes, B=8, T'=148): %.3f s median, %.1f GFLOP/s, %.2f of sgemm%n",
                 step.median(), gflops, gflops / sgemmGflops);
-        AtomicFiles.writeString(jsonOut, Json.MAPPER.writeValueAsString(out) + "\n");
-        return 0;
+    }
+
+    private void prompts(ObjectNode out) throws java.io.IOException {
+        List<PromptBatchBench.StepFigure> figures = PromptBatchBench.stepTimes("builtin:small", "builtin:topic",
+                promptCounts, 10, 8, promptSteps, Math.max(1, warmup));
+        ObjectNode po = out.putObject("prompt_batch");
+        po.put("setup", "builtin:small, builtin:topic, soft prompt P=10, batch 8 per prompt, " + promptSteps
+                + " timed steps (medians)");
+        double alone = figures.stream().filter(f -> f.prompts() == 1).mapToDouble(PromptBatchBench.StepFigure::perPromptSeconds)
+                .findFirst().orElse(Double.NaN);
+        var rows = po.putArray("figures");
+        for (PromptBatchBench.StepFigure f : figures) {
+            ObjectNode row = rows.addObject();
+            row.put("prompts", f.prompts());
+            row.put("step_seconds_median", f.stepSeconds().median());
+            row.putPOJO("step_seconds_samples", f.stepSeconds().samples());
+            row.put("seconds_per_prompt_step", f.perPromptSeconds());
+            row.put("speedup_per_prompt_vs_alone", alone / f.perPromptSeconds());
+            System.out.printf("K=%-3d step %.4f s median, %.4f s per prompt (%.2fx one prompt alone)%n", f.prompts(),
+                    f.stepSeconds().median(), f.perPromptSeconds(), alone / f.perPromptSeconds());
+        }
+    }
+
+    private void tuneSeeds(ObjectNode out) throws Exception {
+        java.nio.file.Path work = java.nio.file.Files.createTempDirectory("promptlab-bench-seeds");
+        try {
+            PromptBatchBench.ProcessFigure f = PromptBatchBench.tuneProcesses("builtin:small", "builtin:topic", tuneSeeds,
+                    promptSteps, work);
+            ObjectNode o = out.putObject("tune_seeds");
+            o.put("setup", "tune --model builtin:small --task builtin:topic --prompt-length 10 --steps " + promptSteps
+                    + ": one process with --seeds 1.." + tuneSeeds + " against " + tuneSeeds + " processes one after another");
+            o.put("seeds", f.seeds());
+            o.put("batched_seconds", f.batchedSeconds());
+            o.put("separate_seconds", f.separateSeconds());
+            o.put("speedup", f.speedup());
+            System.out.printf("tune --seeds (%d seeds): %.1f s; %d separate tune processes: %.1f s; %.2fx%n", f.seeds(),
+                    f.batchedSeconds(), f.seeds(), f.separateSeconds(), f.speedup());
+        } finally {
+            dev.promptlab.tensor.AtomicFiles.deleteTree(work);
+        }
     }
 
     private ObjectNode checkpoint() {
