@@ -82,4 +82,17 @@ public final class VerbalizerClassifier {
         return new ClassificationResult(examples.size(), Metrics.accuracy(predictions, references),
                 Metrics.macroF1(predictions, references, labels), predictions);
     }
+
+    /**
+     * Evaluates K prompts of one family (e.g. the seeds and γ values of a study cell) on the same
+     * examples; result k is what a classifier with prompt k alone gives.
+     */
+    public static List<ClassificationResult> evaluateEach(LanguageModel model, List<? extends Adapter> prompts,
+            Encoder encoder, List<String> labels, int batchSize, Scoring scoring, List<Example> examples) {
+        List<ClassificationResult> out = new ArrayList<>(prompts.size());
+        for (Adapter prompt : prompts) {
+            out.add(new VerbalizerClassifier(model, prompt, encoder, labels, batchSize, scoring).evaluate(examples));
+        }
+        return out;
+    }
 }
