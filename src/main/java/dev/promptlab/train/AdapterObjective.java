@@ -83,17 +83,42 @@ public final class AdapterObjective implements Objective {
             throw new IllegalArgumentException("batch of " + batch.size() + " rows does not split into " + prompts
                     + " equal prompt blocks");
         }
-        NDArray logits = logits(model, adapter, batch.ids(), true); // (B, T, V)
-        NDArray nll = Losses.tokenNll(logits, batch.targets()).mul(batch.lossMask()); // (B, T)
-        NDArray sums = nll.reshape(prompts, -1).sum(new int[] {1}); // (K)
-        NDArray counts = batch.lossMask().reshape(prompts, -1).sum(new int[] {1}); // (K), no gradient
-        NDArray perPrompt = sums.div(counts.maximum(1f)); // (K): each prompt's mean over its output tokens
-        NDManager scope = nll.getManager();
+        // the output tokens: where the loss mask is 1 (a few per row), each with its prompt
+        int t = batch.length();
+        int rowsPerPrompt = batch.size() / prompts;
+        float[] mask = batch.lossMask().toFloatArray();
+        long[] allTargets = batch.targets().toLongArray();
+        int n = 0;
+        for (float m : mask) {
+            n += m != 0 ? 1 : 0;
+        }
+        int[] rows = new int[n];
+        int[] columns = new int[n];
+        long[] targets = new long[n];
+        float[] perPrompt = new float[prompts * n]; // (K, N): 1/count_k where position i belongs to prompt k
+        int[] counts = new int[prompts];
+        for (int i = 0, j = 0; i < mask.length; i++) {
+            if (mask[i] != 0) {
+                rows[j] = i / t;
+                columns[j] = i % t;
+                targets[j] = allTargets[i];
+                counts[rows[j] / rowsPerPrompt]++;
+                j++;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            int k = rows[j] / rowsPerPrompt;
+            perPrompt[k * n + j] = 1f / counts[k];
+        }
+        NDManager scope = batch.ids().getManager();
+        NDArray nll = OutputPositions.forward(model, adapter, batch.ids(), true).nll(rows, columns, targets); // (N)
+        NDArray weights = scope.create(perPrompt, new ai.djl.ndarray.types.Shape(prompts, n)); // (K, N), no gradient
+        NDArray promptLoss = weights.matMul(nll.expandDims(1)).squeeze(1); // (K): each prompt's mean over its output tokens
         List<Adapter> each = adapter instanceof MultiPrompt m ? m.prompts() : Collections.singletonList(adapter);
         NDList withTerms = new NDList(prompts);
         boolean anyTerm = false;
         for (int k = 0; k < prompts; k++) {
-            NDArray own = perPrompt.get(k); // ()
+            NDArray own = promptLoss.get(k); // ()
             PromptTerm term = terms.get(k);
             if (term != null) {
                 own = own.add(term.value(each.get(k), model, scope)); // ()
@@ -101,7 +126,7 @@ public final class AdapterObjective implements Objective {
             }
             withTerms.add(own);
         }
-        NDArray total = anyTerm ? NDArrays.stack(withTerms) : perPrompt; // (K)
+        NDArray total = anyTerm ? NDArrays.stack(withTerms) : promptLoss; // (K)
         float[] values = total.toFloatArray();
         lastPromptLosses = new double[values.length];
         for (int k = 0; k < values.length; k++) {

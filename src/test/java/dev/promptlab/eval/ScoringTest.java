@@ -73,6 +73,37 @@ class ScoringTest {
     }
 
     @Test
+    void promptsScoredTogetherScoreAsEachAlone() {
+        Encoder encoder = new Encoder(TOKENIZER, TEMPLATE);
+        try (SoftPrompt other = SoftPrompt.create(new SoftPromptConfig(3, SoftPromptConfig.Init.TEXT, "terrible dull film"), model,
+                TOKENIZER, new Rng(8))) { // real tokens' embeddings: far from the random prompt
+            // one-token labels read from one output row per example; two-token labels score whole sequences
+            for (List<String> labels : List.of(LABELS, List.of("very fun", "dull film"))) {
+                for (Scoring scoring : Scoring.values()) {
+                    double[][][] together = VerbalizerClassifier.scoresEach(model, List.of(prompt, other), encoder, labels,
+                            2, scoring, EXAMPLES);
+                    for (int k = 0; k < 2; k++) {
+                        double[][] alone = new VerbalizerClassifier(model, k == 0 ? prompt : other, encoder, labels, 3,
+                                scoring).scores(EXAMPLES);
+                        for (int i = 0; i < EXAMPLES.size(); i++) {
+                            for (int j = 0; j < labels.size(); j++) {
+                                assertEquals(alone[i][j], together[k][i][j], 1e-4, scoring + " " + labels + " prompt " + k);
+                            }
+                        }
+                    }
+                    double differ = 0;
+                    for (int i = 0; i < EXAMPLES.size(); i++) {
+                        for (int j = 0; j < labels.size(); j++) {
+                            differ = Math.max(differ, Math.abs(together[0][i][j] - together[1][i][j]));
+                        }
+                    }
+                    assertTrue(differ > 1e-3, "the two prompts must score differently: " + differ);
+                }
+            }
+        }
+    }
+
+    @Test
     void directScoresAreTheMeanNllOfTheLabelAfterTheInput() {
         checkAgainstHand(Scoring.DIRECT, null);
         checkAgainstHand(Scoring.DIRECT, prompt);
