@@ -70,8 +70,7 @@ public final class BuiltinModels {
 
     /** {@code $PROMPTLAB_HOME}, else {@code ~/.cache/promptlab}. */
     public static Path home() {
-        String env = System.getenv("PROMPTLAB_HOME");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "promptlab");
+        return dev.promptlab.tensor.PromptlabHome.dir();
     }
 
     /** Where the model of {@code name} is (or will be) cached. */

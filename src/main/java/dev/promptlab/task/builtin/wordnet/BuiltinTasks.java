@@ -49,10 +49,11 @@ public final class BuiltinTasks {
         return spec;
     }
 
-    /** The task with its splits (reads WordNet on first use, then cached). */
+    /** The task with its splits: from the task cache, else extracted from WordNet (once, then cached on disk). */
     public static BuiltinTask get(String name) {
         TaskSpec spec = spec(name);
-        return LOADED.computeIfAbsent(name, n -> build(spec, WordNet.get()));
+        return LOADED.computeIfAbsent(name, n -> TaskCache.load(spec, spec(spec.contradictsWith()).instruction(),
+                () -> build(spec, WordNet.get())));
     }
 
     /** Whether {@code ref} names a built-in task ({@code builtin:...}). */
