@@ -12,7 +12,7 @@ import dev.promptlab.tokenize.Tokenizer;
  * @param encoder the reparametrisation of the prompt (PEFT's encoder_reparameterization_type)
  * @param encoderHiddenSize H of the encoder; 0 means C, the model's hidden size (PEFT's default)
  */
-public record PTuningConfig(int length, Encoder encoder, int encoderHiddenSize) implements MethodConfig {
+public record PTuningConfig(int length, Encoder encoder, int encoderHiddenSize) implements PromptConfig {
 
     /** PEFT's PromptEncoderReparameterizationType. */
     public enum Encoder {
@@ -62,13 +62,4 @@ public record PTuningConfig(int length, Encoder encoder, int encoderHiddenSize) 
         json.put("encoder_hidden_size", encoderHiddenSize);
     }
 
-    @Override
-    public int contextPositions() {
-        return length;
-    }
-
-    @Override
-    public boolean batchable() {
-        return true;
-    }
 }

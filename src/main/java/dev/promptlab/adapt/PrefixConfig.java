@@ -14,7 +14,7 @@ import dev.promptlab.tokenize.Tokenizer;
  * @param encoderHiddenSize H of the projection MLP; 0 means D (PEFT's default, the key/value
  *     width kvHeads·headSize); only with {@code projection}
  */
-public record PrefixConfig(int length, boolean projection, int encoderHiddenSize) implements MethodConfig {
+public record PrefixConfig(int length, boolean projection, int encoderHiddenSize) implements PromptConfig {
     public PrefixConfig {
         if (length < 1 || length > 4096) {
             throw new IllegalArgumentException("prefix length must be in [1, 4096], got " + length);
@@ -46,13 +46,4 @@ public record PrefixConfig(int length, boolean projection, int encoderHiddenSize
         json.put("encoder_hidden_size", encoderHiddenSize);
     }
 
-    @Override
-    public int contextPositions() {
-        return length;
-    }
-
-    @Override
-    public boolean batchable() {
-        return true;
-    }
 }

@@ -13,7 +13,7 @@ import dev.promptlab.tokenize.Tokenizer;
  * @param initText the text whose token embeddings start the prompt (init TEXT only); as in PEFT,
  *     its tokens are cut to P or repeated until they fill P
  */
-public record SoftPromptConfig(int length, Init init, String initText) implements MethodConfig {
+public record SoftPromptConfig(int length, Init init, String initText) implements PromptConfig {
 
     /** Initialisation, named as PEFT's {@code prompt_tuning_init}. */
     public enum Init {
@@ -76,13 +76,4 @@ public record SoftPromptConfig(int length, Init init, String initText) implement
         }
     }
 
-    @Override
-    public int contextPositions() {
-        return length;
-    }
-
-    @Override
-    public boolean batchable() {
-        return true;
-    }
 }

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static dev.promptlab.TestArrays.assertMaxRelativeDifference;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -146,21 +147,5 @@ class PromptBatchTest extends AdapterTestBase {
             out[i] = all.get(i);
         }
         return out;
-    }
-
-    private static void assertMaxRelativeDifference(Map<String, NDArray> expected, Map<String, NDArray> actual,
-            double tolerance, String what) {
-        assertEquals(expected.keySet(), actual.keySet(), what);
-        for (String name : expected.keySet()) {
-            float[] e = expected.get(name).toFloatArray();
-            float[] a = actual.get(name).toFloatArray();
-            double scale = 0;
-            double worst = 0;
-            for (int i = 0; i < e.length; i++) {
-                scale = Math.max(scale, Math.abs(e[i]));
-                worst = Math.max(worst, Math.abs(e[i] - a[i]));
-            }
-            assertTrue(worst <= tolerance * scale, what + " " + name + ": max difference " + worst + " of max " + scale);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.promptlab.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.promptlab.TestArrays.assertMaxRelativeDifference;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -156,20 +155,8 @@ class CliSeedsTest {
     private static void assertClose(Path expectedAdapter, Path actualAdapter, double relative, String what)
             throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> e = Safetensors.read(expectedAdapter.resolve("adapter_model.safetensors"), m);
-            Map<String, NDArray> a = Safetensors.read(actualAdapter.resolve("adapter_model.safetensors"), m);
-            assertEquals(e.keySet(), a.keySet(), what);
-            for (String k : e.keySet()) {
-                float[] x = e.get(k).toFloatArray();
-                float[] y = a.get(k).toFloatArray();
-                double scale = 0;
-                double worst = 0;
-                for (int i = 0; i < x.length; i++) {
-                    scale = Math.max(scale, Math.abs(x[i]));
-                    worst = Math.max(worst, Math.abs(x[i] - y[i]));
-                }
-                assertTrue(worst <= relative * scale, what + " " + k + ": max difference " + worst + " of " + scale);
-            }
+            assertMaxRelativeDifference(Safetensors.read(expectedAdapter.resolve("adapter_model.safetensors"), m),
+                    Safetensors.read(actualAdapter.resolve("adapter_model.safetensors"), m), relative, what);
         }
     }
 }
