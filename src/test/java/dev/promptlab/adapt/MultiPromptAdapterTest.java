@@ -46,6 +46,42 @@ class MultiPromptAdapterTest extends AdapterTestBase {
     }
 
     @Test
+    void promptsPerRowDecodeWithTheCacheAndTakePaddingMasks() {
+        for (MethodModels.Case c : MethodModels.all()) {
+            try (LanguageModel model = c.build(root, 1);
+                    SoftPrompt a = SoftPrompt.create(new SoftPromptConfig(3, SoftPromptConfig.Init.RANDOM, null), model,
+                            null, new Rng(1));
+                    PTuning b = PTuning.create(new PTuningConfig(3, PTuningConfig.Encoder.MLP, 8), model, new Rng(2));
+                    NDManager m = root.newSubManager()) {
+                List<Adapter> prompts = List.of(a, b);
+                NDArray ids = Batch.ofWindows(MethodModels.windows(8, 2, 7), m).ids(); // (2, 7)
+                NDArray head = ids.get(new NDIndex(":, :5")); // (2, 5)
+                NDArray next = ids.get(new NDIndex(":, 5:6")); // (2, 1)
+                MultiPrompt both = new MultiPrompt(prompts, new int[] {1, 0});
+                dev.promptlab.model.ModelOutput first = model.forward(both.apply(
+                        dev.promptlab.model.ModelInput.ofIds(head).withCache(true), model));
+                NDArray step = model.forward(both.apply(dev.promptlab.model.ModelInput.ofIds(next).withPast(first.state()),
+                        model)).logits(); // (2, 1, V)
+                // a right-padded row: the mask grows by the prompt's positions, real positions are unchanged
+                NDArray mask = m.create(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, new ai.djl.ndarray.types.Shape(2, 6));
+                NDArray masked = model.forward(both.apply(dev.promptlab.model.ModelInput.ofIds(ids.get(new NDIndex(":, :6")))
+                        .withAttentionMask(mask), model)).logits(); // (2, 3+6, V)
+                for (int row = 0; row < 2; row++) {
+                    Adapter own = prompts.get(1 - row);
+                    NDArray alone = AdapterObjective.logits(model, own, ids.get(new NDIndex("{}:{}, :6", row, row + 1)));
+                    assertArrayEquals(alone.get(new NDIndex(":, 5:6")).toFloatArray(),
+                            step.get(new NDIndex("{}:{}", row, row + 1)).toFloatArray(), 1e-4f, c + " cached step, row " + row);
+                    int real = row == 0 ? 6 : 4;
+                    assertArrayEquals(alone.get(new NDIndex(":, :{}", real)).toFloatArray(),
+                            masked.get(new NDIndex("{}:{}, 3:{}", row, row + 1, 3 + real)).toFloatArray(), 1e-4f,
+                            c + " masked row " + row);
+                }
+                first.state().close();
+            }
+        }
+    }
+
+    @Test
     void prefixesOfEqualLengthMix() {
         for (MethodModels.Case c : MethodModels.all()) {
             try (LanguageModel model = c.build(root, 1);
