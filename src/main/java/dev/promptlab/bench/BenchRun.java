@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 public record BenchRun(int runs, int warmup, List<String> sections, List<Integer> promptCounts, int promptSteps,
         int tuneSeeds) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final List<String> SECTIONS = List.of("sgemm", "step", "prompts", "tune-seeds", "decode", "memory");
+    public static final List<String> SECTIONS = List.of("sgemm", "step", "batch", "prompts", "tune-seeds", "decode",
+            "memory");
 
     public BenchRun {
         if (runs < 1 || warmup < 0) {
@@ -54,6 +55,9 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         }
         if (sections.contains("step")) {
             step(out, sgemmGflops, print);
+        }
+        if (sections.contains("batch")) {
+            batchSizes(out, print);
         }
         if (sections.contains("prompts")) {
             prompts(out, print);
@@ -179,6 +183,22 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         po.put("ratio_to_sgemm", gflops / sgemmGflops);
         print.accept(String.format("soft-prompt step (GPT-2-small shapes, B=8, T'=148): %.3f s median, %.1f GFLOP/s, %.2f of sgemm",
                 step.median(), gflops, gflops / sgemmGflops));
+    }
+
+    /** One soft prompt on builtin:small at batch 8 and 128: seconds per example (bigger batches must not cost more). */
+    private void batchSizes(ObjectNode out, Consumer<String> print) throws java.io.IOException {
+        var rows = out.putArray("batch_sizes");
+        for (int batch : new int[] {8, 128}) {
+            PromptBatchBench.StepFigure f = PromptBatchBench.stepTimes("builtin:small", "builtin:topic", List.of(1), 10,
+                    batch, promptSteps, Math.max(1, warmup)).get(0);
+            ObjectNode row = rows.addObject();
+            row.put("batch", batch);
+            row.put("step_seconds_median", f.stepSeconds().median());
+            row.putPOJO("step_seconds_samples", f.stepSeconds().samples());
+            row.put("seconds_per_example", f.stepSeconds().median() / batch);
+            print.accept(String.format("soft prompt on builtin:small, batch %d: %.4f s per step, %.5f s per example", batch,
+                    f.stepSeconds().median(), f.stepSeconds().median() / batch));
+        }
     }
 
     private void prompts(ObjectNode out, Consumer<String> print) throws java.io.IOException {

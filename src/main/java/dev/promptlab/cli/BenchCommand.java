@@ -28,7 +28,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--new-tokens", defaultValue = "32", description = "with --model: tokens generated per run (default ${DEFAULT-VALUE})")
     int newTokens;
     @Option(names = "--sections", split = ",", defaultValue = "sgemm,step",
-            description = "what to measure: sgemm, step (soft prompt on GPT-2-small shapes), prompts (K prompts in one"
+            description = "what to measure: sgemm, step (soft prompt on GPT-2-small shapes), batch (batch 8 against 128 on builtin:small), prompts (K prompts in one"
                     + " batch on builtin:small), tune-seeds (tune --seeds against separate processes), decode (KV-cache"
                     + " greedy decoding against recomputing, builtin:small and GPT-2-medium shapes), memory (peak RSS of"
                     + " soft-prompt against full tuning) (default ${DEFAULT-VALUE})")
