@@ -59,11 +59,13 @@ public final class Generator {
      */
     public static final class Prefix implements AutoCloseable {
         private final int[] ids;
+        private final int rows;
         private final NDManager scope;
         private final DecodingState state;
 
-        private Prefix(int[] ids, NDManager scope, DecodingState state) {
+        private Prefix(int[] ids, int rows, NDManager scope, DecodingState state) {
             this.ids = ids;
+            this.rows = rows;
             this.scope = scope;
             this.state = state;
         }
@@ -82,17 +84,45 @@ public final class Generator {
 
     /** Reads {@code ids} once (the adapter applied) and keeps the decoding state after them. */
     public Prefix readPrefix(int[] ids) {
+        return readPrefix(ids, 1);
+    }
+
+    /**
+     * Reads {@code ids} once in each of {@code rows} batch rows (an adapter may give rows different
+     * prompts, as a {@code MultiPrompt} of several seeds' prompts does), for {@link #greedyRows}.
+     */
+    public Prefix readPrefix(int[] ids, int rows) {
         if (ids.length == 0) {
             throw new IllegalArgumentException("a shared prefix needs at least one token");
         }
         NDManager scope = model.manager().newSubManager();
-        try (Step step = first(scope, ids, null)) {
+        try (Step step = first(scope, ids, null, rows)) {
             // the step's state belongs to the step's own scope: keep a copy that outlives it
-            return new Prefix(ids.clone(), scope, step.state.reorder(new int[] {0}, scope));
+            int[] all = java.util.stream.IntStream.range(0, rows).toArray();
+            return new Prefix(ids.clone(), rows, scope, step.state.reorder(all, scope));
         } catch (RuntimeException e) {
             scope.close();
             throw e;
         }
+    }
+
+    /**
+     * Greedy continuations of one context in each of {@code rows} batch rows at once, one forward
+     * per token for all of them: for an adapter that gives each row its own prompt (a
+     * {@code MultiPrompt} of K seeds' prompts), the K generations equal what each prompt gives
+     * alone. Each row stops on its own (EOS, stop string); decoding ends when all have stopped or
+     * at the budget.
+     */
+    public List<Generation> greedyRows(int[] context, int rows, DecodingOptions options) {
+        if (options.sampling() || options.beams() > 1) {
+            throw new IllegalArgumentException("decoding several rows at once is greedy only (got temperature "
+                    + options.temperature() + ", " + options.beams() + " beams)");
+        }
+        if (room(context.length) <= 0) {
+            throw new IllegalArgumentException("the context has " + context.length + " tokens, leaving no room in the"
+                    + " model's context window of " + model.config().contextLength());
+        }
+        return new RowGreedy(this, options).run(context, rows);
     }
 
     /**
@@ -162,10 +192,15 @@ public final class Generator {
 
     /** Reads the context (1, T) with the adapter applied; after this generator's prefix, only the rest. */
     Step first(NDManager root, int[] context) {
-        return first(root, context, prefix);
+        return first(root, context, prefix, 1);
     }
 
-    private Step first(NDManager root, int[] context, Prefix from) {
+    /** Reads the context in each of {@code rows} rows (rows, T); after this generator's prefix, only the rest. */
+    Step first(NDManager root, int[] context, int rows) {
+        return first(root, context, prefix, rows);
+    }
+
+    private Step first(NDManager root, int[] context, Prefix from, int rows) {
         int skip = 0;
         if (from != null) {
             if (context.length <= from.ids.length
@@ -173,11 +208,20 @@ public final class Generator {
                 throw new IllegalArgumentException("the context (" + context.length + " tokens) does not extend the"
                         + " shared prefix of " + from.ids.length + " tokens");
             }
+            if (from.rows != rows) {
+                throw new IllegalArgumentException("the shared prefix was read in " + from.rows + " rows, not " + rows);
+            }
             skip = from.ids.length;
         }
         NDManager scope = root.newSubManager();
-        long[] ids = Arrays.stream(context, skip, context.length).asLongStream().toArray();
-        ModelInput input = ModelInput.ofIds(scope.create(ids, new Shape(1, ids.length))).withCache(true); // (1, T)
+        int t = context.length - skip;
+        long[] ids = new long[rows * t];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < t; i++) {
+                ids[r * t + i] = context[skip + i];
+            }
+        }
+        ModelInput input = ModelInput.ofIds(scope.create(ids, new Shape(rows, t))).withCache(true); // (rows, T)
         return Step.run(model, adapter, from == null ? input : input.withPast(from.state), scope);
     }
 

@@ -44,18 +44,33 @@ public final class SharedPrefix {
      */
     public static List<Generation> generateAll(Generator generator, List<int[]> contexts, DecodingOptions options,
             boolean reuse) {
+        return each(generator, contexts, 1, reuse, (g, c) -> g.generate(c, options));
+    }
+
+    /**
+     * Greedy generations of every context in each of {@code rows} batch rows
+     * ({@link Generator#greedyRows}: e.g. one row per seed's prompt): {@code [context][row]}, the
+     * shared leading part read once for all rows when {@code reuse}.
+     */
+    public static List<List<Generation>> greedyRows(Generator generator, List<int[]> contexts, int rows,
+            DecodingOptions options, boolean reuse) {
+        return each(generator, contexts, rows, reuse, (g, c) -> g.greedyRows(c, rows, options));
+    }
+
+    private static <T> List<T> each(Generator generator, List<int[]> contexts, int rows, boolean reuse,
+            java.util.function.BiFunction<Generator, int[], T> decode) {
         int shared = reuse ? length(contexts) : 0;
-        List<Generation> out = new ArrayList<>(contexts.size());
+        List<T> out = new ArrayList<>(contexts.size());
         if (shared == 0) {
             for (int[] c : contexts) {
-                out.add(generator.generate(c, options));
+                out.add(decode.apply(generator, c));
             }
             return out;
         }
-        try (Generator.Prefix prefix = generator.readPrefix(Arrays.copyOf(contexts.get(0), shared))) {
+        try (Generator.Prefix prefix = generator.readPrefix(Arrays.copyOf(contexts.get(0), shared), rows)) {
             Generator continuing = generator.reusing(prefix);
             for (int[] c : contexts) {
-                out.add(continuing.generate(c, options));
+                out.add(decode.apply(continuing, c));
             }
         }
         return out;

@@ -14,11 +14,12 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Reusing the keys/values of a shared leading part (a soft prompt plus common tokens, as PT and
  * IPT-fixed contexts have) gives the same generations as reading every context whole, greedy and
- * beam, on every tiny architecture.
+ * beam, on every tiny architecture; so does decoding several prompts as rows of one batch.
  */
 class SharedPrefixDecodingTest extends AdapterTestBase {
     private static final int SHARED = 6;
@@ -64,6 +65,45 @@ class SharedPrefixDecodingTest extends AdapterTestBase {
                 }
             }
         }
+    }
+
+    /** K seeds' prompts decoded as K rows of one batch give each prompt's own generations. */
+    @Test
+    void promptsAsRowsOfOneBatchGiveEachPromptsOwnGenerations() {
+        List<int[]> contexts = contexts();
+        int stoppedEarly = 0;
+        int all = 0;
+        for (MethodModels.Case c : MethodModels.all()) {
+            LanguageModel model = c.build(root, 3);
+            List<SoftPrompt> prompts = new ArrayList<>();
+            try {
+                for (int k = 0; k < 3; k++) {
+                    prompts.add(SoftPrompt.create(new SoftPromptConfig(3, SoftPromptConfig.Init.RANDOM, null), model, null,
+                            new Rng(20 + k)));
+                }
+                int eos = 7; // rows stop at different steps, or run the budget
+                DecodingOptions options = DecodingOptions.greedy(6);
+                MultiPrompt rows = new MultiPrompt(prompts, new int[] {0, 1, 2});
+                List<List<Generation>> batched = SharedPrefix.greedyRows(new Generator(model, rows, null, eos), contexts, 3,
+                        options, true);
+                for (int k = 0; k < 3; k++) {
+                    List<Generation> alone = SharedPrefix.generateAll(new Generator(model, prompts.get(k), null, eos),
+                            contexts, options, false);
+                    for (int i = 0; i < contexts.size(); i++) {
+                        String what = c + ", prompt " + k + ", context " + i;
+                        assertArrayEquals(alone.get(i).ids(), batched.get(i).get(k).ids(), what);
+                        assertEquals(alone.get(i).stop(), batched.get(i).get(k).stop(), what);
+                        assertEquals(alone.get(i).logProb(), batched.get(i).get(k).logProb(), 1e-3, what);
+                        stoppedEarly += alone.get(i).stop() == Generation.Stop.EOS ? 1 : 0;
+                        all++;
+                    }
+                }
+            } finally {
+                prompts.forEach(SoftPrompt::close);
+            }
+        }
+        assertTrue(stoppedEarly > 0 && stoppedEarly < all, "rows should stop at different steps: " + stoppedEarly
+                + " of " + all + " stopped at EOS");
     }
 
     @Test
