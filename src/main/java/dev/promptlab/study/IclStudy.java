@@ -112,7 +112,8 @@ public final class IclStudy {
             throw new IllegalArgumentException(out + ": nothing to resume (no config.json of an icl-study run)");
         }
         JsonNode before = IclReport.JSON.readTree(config.toFile());
-        if (!before.equals(settings)) {
+        // compared as read back from JSON, so number types (int or long) do not matter
+        if (!before.equals(IclReport.JSON.readTree(IclReport.JSON.writeValueAsString(settings)))) {
             throw new IllegalArgumentException(out + " was run with other settings; resume it with the same options"
                     + " (its config.json) or choose a new --out");
         }
