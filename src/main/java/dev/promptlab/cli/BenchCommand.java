@@ -3,6 +3,7 @@ package dev.promptlab.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.bench.Benchmarks;
 import dev.promptlab.bench.PromptBatchBench;
+import dev.promptlab.bench.SharedPrefixBench;
 import dev.promptlab.bench.CheckpointBench;
 import dev.promptlab.bench.Machine;
 import dev.promptlab.model.ModelConfig;
@@ -33,7 +34,8 @@ final class BenchCommand implements Callable<Integer> {
     int newTokens;
     @Option(names = "--sections", split = ",", defaultValue = "sgemm,step",
             description = "what to measure: sgemm, step (soft prompt on GPT-2-small shapes), prompts (K prompts in one"
-                    + " batch on builtin:small), tune-seeds (tune --seeds against separate processes) (default ${DEFAULT-VALUE})")
+                    + " batch on builtin:small), tune-seeds (tune --seeds against separate processes), shared-prefix"
+                    + " (decoding that reads a shared prompt + demonstrations once) (default ${DEFAULT-VALUE})")
     List<String> sections;
     @Option(names = "--prompts", split = ",", defaultValue = "1,4,16,64",
             description = "section prompts: the K values (default ${DEFAULT-VALUE})")
@@ -62,8 +64,9 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         for (String section : sections) {
-            if (!List.of("sgemm", "step", "prompts", "tune-seeds").contains(section)) {
-                throw new IllegalArgumentException("unknown section '" + section + "' (allowed: sgemm, step, prompts, tune-seeds)");
+            if (!List.of("sgemm", "step", "prompts", "tune-seeds", "shared-prefix").contains(section)) {
+                throw new IllegalArgumentException("unknown section '" + section
+                        + "' (allowed: sgemm, step, prompts, tune-seeds, shared-prefix)");
             }
         }
         double sgemmGflops = Double.NaN;
@@ -78,6 +81,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (sections.contains("tune-seeds")) {
             tuneSeeds(out);
+        }
+        if (sections.contains("shared-prefix")) {
+            out.set("shared_prefix", SharedPrefixBench.run("builtin:small", "logic-to-text", runs, warmup,
+                    System.out::println));
         }
         AtomicFiles.writeString(jsonOut, Json.MAPPER.writeValueAsString(out) + "\n");
         return 0;
