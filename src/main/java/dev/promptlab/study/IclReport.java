@@ -188,8 +188,10 @@ final class IclReport {
                 + " uniformly above PT but helpful when the demonstration resembles the input, IPT more stable across"
                 + " seeds, and positive transfer of a PT prompt to another task's demonstrations.");
         page.paragraph("Model weights stay frozen; every trained method trains one soft prompt per seed, all seeds of a"
-                + " cell in one multi-prompt batch; the loss counts the answer tokens only. Scores are on the test"
-                + " split; mean ± sample std over seeds (methods with retrieved demonstrations are deterministic: one run).");
+                + " cell in one multi-prompt batch; the loss counts the answer tokens only. Every layout starts with"
+                + " the task's instruction, so the methods differ only in the prompt and the demonstrations. Scores"
+                + " are on the test split; mean ± sample std over seeds (methods with retrieved demonstrations are"
+                + " deterministic: one run).");
         if (config.models().stream().anyMatch(m -> m.startsWith("builtin:"))) {
             page.paragraph("Note on the built-in models: the shipped checkpoints were pretrained before these generation"
                     + " tasks existed (their recipes' iclStudyTasks switch is off), and they write almost nothing right"
