@@ -24,7 +24,7 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         int tuneSeeds) {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final List<String> SECTIONS = List.of("sgemm", "step", "batch", "prompts", "tune-seeds", "decode",
-            "memory");
+            "shared-prefix", "memory");
 
     public BenchRun {
         if (runs < 1 || warmup < 0) {
@@ -67,6 +67,9 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         }
         if (sections.contains("decode")) {
             decode(out, print);
+        }
+        if (sections.contains("shared-prefix")) {
+            out.set("shared_prefix", SharedPrefixBench.run("builtin:small", "logic-to-text", runs, warmup, print));
         }
         if (sections.contains("memory")) {
             memory(out, print);

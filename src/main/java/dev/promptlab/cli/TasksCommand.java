@@ -21,7 +21,7 @@ final class TasksCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ArrayNode all = Json.MAPPER.createArrayNode();
         StringBuilder table = new StringBuilder();
-        table.append(String.format("%-11s %-14s %-50s %5s %4s %4s%n", "NAME", "KIND", "LABELS / METRIC", "TRAIN", "DEV", "TEST"));
+        table.append(String.format("%-14s %-14s %-50s %5s %4s %4s%n", "NAME", "KIND", "LABELS / METRIC", "TRAIN", "DEV", "TEST"));
         for (String name : BuiltinTasks.names()) {
             BuiltinTask t = BuiltinTasks.get(name);
             ObjectNode o = all.addObject();
@@ -40,9 +40,9 @@ final class TasksCommand implements Callable<Integer> {
             }
             String what = t.spec().labels().isEmpty() ? t.spec().metric() + (t.spec().metric().equals("bleu") ? ", rouge_l" : "")
                     : String.join(" / ", t.spec().labels());
-            table.append(String.format("%-11s %-14s %-50s %5d %4d %4d%n", name, o.get("kind").asText(), what,
+            table.append(String.format("%-14s %-14s %-50s %5d %4d %4d%n", name, o.get("kind").asText(), what,
                     t.items(Split.TRAIN).size(), t.items(Split.DEV).size(), t.items(Split.TEST).size()));
-            table.append("            instruction: ").append(t.instruction()).append('\n');
+            table.append("               instruction: ").append(t.instruction()).append('\n');
         }
         if (json) {
             System.out.println(Json.MAPPER.writeValueAsString(all));

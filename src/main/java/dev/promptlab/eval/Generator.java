@@ -23,12 +23,16 @@ import java.util.List;
  *
  * <p>Memory stays flat however long the continuation: each step's arrays live in their own
  * manager, closed once the next step has produced its decoding state.
+ *
+ * <p>Contexts that share a leading part can skip reading it: {@link #readPrefix} reads it once,
+ * {@link #reusing} continues every context from it ({@link SharedPrefix} does both).
  */
 public final class Generator {
     private final LanguageModel model;
     private final Adapter adapter;
     private final Tokenizer tokenizer;
     private final int eosId;
+    private final Prefix prefix;
 
     /**
      * @param adapter applied to every call (it decides itself what to do once a decoding state exists), or null
@@ -36,10 +40,97 @@ public final class Generator {
      * @param eosId the end-of-sequence id, or -1 for none
      */
     public Generator(LanguageModel model, Adapter adapter, Tokenizer tokenizer, int eosId) {
+        this(model, adapter, tokenizer, eosId, null);
+    }
+
+    private Generator(LanguageModel model, Adapter adapter, Tokenizer tokenizer, int eosId, Prefix prefix) {
         this.model = model;
         this.adapter = adapter;
         this.tokenizer = tokenizer;
         this.eosId = eosId;
+        this.prefix = prefix;
+    }
+
+    /**
+     * A leading part of contexts, already read (with the adapter applied, so a soft prompt sits in
+     * it): its ids and the decoding state after them, in a manager of its own. Continuing from a
+     * state returns a new state and leaves this one intact, so any number of contexts that start
+     * with {@code ids} can continue from it. Close it when done.
+     */
+    public static final class Prefix implements AutoCloseable {
+        private final int[] ids;
+        private final int rows;
+        private final NDManager scope;
+        private final DecodingState state;
+
+        private Prefix(int[] ids, int rows, NDManager scope, DecodingState state) {
+            this.ids = ids;
+            this.rows = rows;
+            this.scope = scope;
+            this.state = state;
+        }
+
+        /** Number of context tokens it covers (the adapter's virtual tokens not counted). */
+        public int length() {
+            return ids.length;
+        }
+
+        @Override
+        public void close() {
+            state.close();
+            scope.close();
+        }
+    }
+
+    /** Reads {@code ids} once (the adapter applied) and keeps the decoding state after them. */
+    public Prefix readPrefix(int[] ids) {
+        return readPrefix(ids, 1);
+    }
+
+    /**
+     * Reads {@code ids} once in each of {@code rows} batch rows (an adapter may give rows different
+     * prompts, as a {@code MultiPrompt} of several seeds' prompts does), for {@link #greedyRows}.
+     */
+    public Prefix readPrefix(int[] ids, int rows) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("a shared prefix needs at least one token");
+        }
+        NDManager scope = model.manager().newSubManager();
+        try (Step step = first(scope, ids, null, rows)) {
+            // the step's state belongs to the step's own scope: keep a copy that outlives it
+            int[] all = java.util.stream.IntStream.range(0, rows).toArray();
+            return new Prefix(ids.clone(), rows, scope, step.state.reorder(all, scope));
+        } catch (RuntimeException e) {
+            scope.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Greedy continuations of one context in each of {@code rows} batch rows at once, one forward
+     * per token for all of them: for an adapter that gives each row its own prompt (a
+     * {@code MultiPrompt} of K seeds' prompts), the K generations equal what each prompt gives
+     * alone. Each row stops on its own (EOS, stop string); decoding ends when all have stopped or
+     * at the budget.
+     */
+    public List<Generation> greedyRows(int[] context, int rows, DecodingOptions options) {
+        if (options.sampling() || options.beams() > 1) {
+            throw new IllegalArgumentException("decoding several rows at once is greedy only (got temperature "
+                    + options.temperature() + ", " + options.beams() + " beams)");
+        }
+        if (room(context.length) <= 0) {
+            throw new IllegalArgumentException("the context has " + context.length + " tokens, leaving no room in the"
+                    + " model's context window of " + model.config().contextLength());
+        }
+        return new RowGreedy(this, options).run(context, rows);
+    }
+
+    /**
+     * This generator continuing every context from {@code prefix}, whose ids each context must
+     * start with (and extend by at least one token): only the rest of a context is read.
+     */
+    public Generator reusing(Prefix prefix) {
+        return new Generator(model, adapter, tokenizer, eosId, prefix);
     }
 
     /** New tokens the model's context leaves after {@code contextLength} tokens and the adapter's virtual ones. */
@@ -99,12 +190,39 @@ public final class Generator {
         return new Generation(ids, text(ids, options), stop, logProb);
     }
 
-    /** Reads the context (1, T) with the adapter applied. */
+    /** Reads the context (1, T) with the adapter applied; after this generator's prefix, only the rest. */
     Step first(NDManager root, int[] context) {
+        return first(root, context, prefix, 1);
+    }
+
+    /** Reads the context in each of {@code rows} rows (rows, T); after this generator's prefix, only the rest. */
+    Step first(NDManager root, int[] context, int rows) {
+        return first(root, context, prefix, rows);
+    }
+
+    private Step first(NDManager root, int[] context, Prefix from, int rows) {
+        int skip = 0;
+        if (from != null) {
+            if (context.length <= from.ids.length
+                    || !Arrays.equals(context, 0, from.ids.length, from.ids, 0, from.ids.length)) {
+                throw new IllegalArgumentException("the context (" + context.length + " tokens) does not extend the"
+                        + " shared prefix of " + from.ids.length + " tokens");
+            }
+            if (from.rows != rows) {
+                throw new IllegalArgumentException("the shared prefix was read in " + from.rows + " rows, not " + rows);
+            }
+            skip = from.ids.length;
+        }
         NDManager scope = root.newSubManager();
-        long[] ids = Arrays.stream(context).asLongStream().toArray();
-        ModelInput input = ModelInput.ofIds(scope.create(ids, new Shape(1, ids.length))).withCache(true); // (1, T)
-        return Step.run(model, adapter, input, scope);
+        int t = context.length - skip;
+        long[] ids = new long[rows * t];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < t; i++) {
+                ids[r * t + i] = context[skip + i];
+            }
+        }
+        ModelInput input = ModelInput.ofIds(scope.create(ids, new Shape(rows, t))).withCache(true); // (rows, T)
+        return Step.run(model, adapter, from == null ? input : input.withPast(from.state), scope);
     }
 
     /** Where the first stop string starts in the decoded continuation, or -1. */

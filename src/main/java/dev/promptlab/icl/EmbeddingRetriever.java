@@ -37,12 +37,30 @@ public final class EmbeddingRetriever implements Retriever {
         RetrievalChecks.request(pool.size(), queryIndex, k);
         RetrievalChecks.sameAsPool(pool, query, queryIndex);
         float[] q = queryIndex >= 0 ? poolEmbeddings[queryIndex] : embedder.embed(List.of(query.input()))[0];
+        return nearest(q, queryIndex, k);
+    }
+
+    /**
+     * The k nearest pool examples of each query from outside the pool (a test set): like
+     * {@code retrieve(query, -1, k)} for each, but the queries are embedded in batches.
+     */
+    public List<List<Demonstration>> retrieveOutside(List<Example> queries, int k) {
+        RetrievalChecks.request(pool.size(), -1, k);
+        float[][] embedded = embedder.embed(queries.stream().map(Example::input).toList());
+        List<List<Demonstration>> out = new ArrayList<>(queries.size());
+        for (float[] q : embedded) {
+            out.add(nearest(q, -1, k));
+        }
+        return out;
+    }
+
+    private List<Demonstration> nearest(float[] q, int excluded, int k) {
         double[] scores = new double[pool.size()];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = dot(q, poolEmbeddings[i]);
         }
         List<Demonstration> out = new ArrayList<>(k);
-        for (int i : TopK.best(scores, queryIndex, k)) {
+        for (int i : TopK.best(scores, excluded, k)) {
             out.add(new Demonstration(pool.get(i), i, scores[i]));
         }
         return out;

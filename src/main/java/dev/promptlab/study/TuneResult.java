@@ -34,7 +34,11 @@ public record TuneResult(Path out, List<SeedRun> runs) {
     /** Mean and sample standard deviation (n − 1; 0 for one value) of a figure over seeds. */
     public record Spread(double mean, double std, int n) {
         static Spread of(List<SeedRun> runs, ToDoubleFunction<SeedRun> figure) {
-            double[] v = runs.stream().mapToDouble(figure).toArray();
+            return of(runs.stream().mapToDouble(figure).toArray());
+        }
+
+        /** Mean and sample standard deviation of {@code v} (NaN mean for none). */
+        public static Spread of(double... v) {
             double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
             double ss = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
             return new Spread(mean, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0, v.length);

@@ -1,6 +1,8 @@
 package dev.promptlab.analysis;
 
 import dev.promptlab.task.DataFormatException;
+import dev.promptlab.task.TaskKind;
+import dev.promptlab.task.builtin.wordnet.BuiltinTasks;
 import dev.promptlab.tokenize.WordTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,7 +114,9 @@ class WaywardTargetsTest {
         List<TargetText> contradictory = WaywardTargets.resolve("builtin:contradictory", "builtin:topic:dev", TOKENIZER, 64);
         assertEquals("Write the plural form of the given noun.", contradictory.get(0).text(),
                 "topic's designated contradiction (plural) comes first");
-        assertEquals(5, contradictory.size()); // the five generation tasks
+        long generation = BuiltinTasks.names().stream()
+                .filter(n -> BuiltinTasks.spec(n).kind() == TaskKind.GENERATION).count();
+        assertEquals(generation, contradictory.size()); // every generation task's instruction
         assertTrue(contradictory.stream().allMatch(t -> t.kind() == TargetKind.CONTRADICTORY
                 && t.source().equals("builtin:contradictory of topic")));
         List<TargetText> truth = WaywardTargets.resolve("builtin:true", "plural", TOKENIZER, 64);

@@ -54,7 +54,7 @@ public final class BuiltinPretraining {
         }
         long t0 = System.nanoTime();
         PretrainCorpus corpus = PretrainCorpus.build(recipe);
-        WordTokenizer tokenizer = tokenizer(corpus, recipe.vocabSize());
+        WordTokenizer tokenizer = tokenizer(corpus, recipe);
         int[] train = tokenStream(corpus.documents(), tokenizer);
         int[] heldOut = tokenStream(corpus.heldOut().subList(0, Math.min(HELD_OUT_DOCUMENTS, corpus.heldOut().size())),
                 tokenizer);
@@ -116,14 +116,15 @@ public final class BuiltinPretraining {
     }
 
     /**
-     * The word vocabulary: first every word of the built-in tasks' label words and generation
+     * The word vocabulary: first every word of the mixed-in built-in tasks' label words and generation
      * answers (all splits: a vocabulary entry is not an example, and without it a held-out answer
      * could never even be written), then WordNet's gloss words by frequency, up to the bound.
      */
-    static WordTokenizer tokenizer(PretrainCorpus corpus, int vocabSize) {
+    static WordTokenizer tokenizer(PretrainCorpus corpus, ModelRecipe recipe) {
+        int vocabSize = recipe.vocabSize();
         WordTokenizer byFrequency = WordTokenizer.fit(corpus.vocabularyText(), vocabSize, 2);
         java.util.LinkedHashSet<String> words = new java.util.LinkedHashSet<>();
-        for (String name : BuiltinTasks.names()) {
+        for (String name : BuiltinTasks.pretrainingNames(recipe.iclStudyTasks())) {
             BuiltinTask task = BuiltinTasks.get(name);
             task.spec().labels().forEach(l -> words.addAll(byFrequency.split(l)));
             if (task.spec().labels().isEmpty() && !task.spec().metric().equals("bleu")) {

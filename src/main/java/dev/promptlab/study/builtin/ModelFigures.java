@@ -114,7 +114,9 @@ public final class ModelFigures {
         for (String name : BuiltinTasks.names()) {
             BuiltinTask task = BuiltinTasks.get(name);
             if (task.spec().labels().isEmpty()) {
-                gen.set(name, generation(task, "define".equals(name) ? 24 : 6));
+                // sentences and gloss answers need room; one-word answers stop early anyway
+                boolean sentences = "define".equals(name) || BuiltinTasks.ICL_STUDY_TASKS.contains(name);
+                gen.set(name, generation(task, sentences ? 24 : 6));
             } else {
                 ClassificationResult r = classification(task);
                 ObjectNode o = icl.putObject(name);

@@ -1,5 +1,7 @@
 package dev.promptlab.study.builtin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Everything that determines a built-in model: architecture sizes, the pretraining corpus
  * (WordNet glosses of training-split words plus MetaICL-style episodes) and the optimisation.
@@ -19,9 +21,17 @@ package dev.promptlab.study.builtin;
  * @param episodes MetaICL episodes in the corpus (instruction + up to {@code maxShots} demonstrations + query)
  * @param maxShots most demonstrations per episode
  * @param evalExamples test examples per task for the model card's figures
+ * @param iclStudyTasks the switch that adds the ICL study's generation tasks
+ *     ({@code BuiltinTasks.ICL_STUDY_TASKS}: data-to-text, semantic-parse, logic-to-text) to the
+ *     pretraining mix: their training splits become episodes, their dev/test words are held out and
+ *     semantic-parse's answers join the vocabulary ({@code BuiltinTasks.pretrainingNames}). Off for the
+ *     shipped recipes, whose corpus predates those tasks; when off the recipe prints and serialises
+ *     exactly as before the switch existed, so the shipped models keep their recipe hash and card
+ *     (turning it on changes both, so a retrained model never reuses the old cache).
  */
 public record ModelRecipe(String name, int layers, int heads, int hidden, int context, int vocabSize, int steps,
-        int batchSize, double learningRate, int warmupSteps, long seed, int episodes, int maxShots, int evalExamples) {
+        int batchSize, double learningRate, int warmupSteps, long seed, int episodes, int maxShots, int evalExamples,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean iclStudyTasks) {
 
     public ModelRecipe {
         if (name == null || !name.matches("[a-z0-9-]+")) {
@@ -48,6 +58,19 @@ public record ModelRecipe(String name, int layers, int heads, int hidden, int co
         positive("evalExamples", evalExamples, 1, 100_000);
     }
 
+    /** A recipe whose corpus predates the ICL-study tasks (the switch off). */
+    public ModelRecipe(String name, int layers, int heads, int hidden, int context, int vocabSize, int steps,
+            int batchSize, double learningRate, int warmupSteps, long seed, int episodes, int maxShots, int evalExamples) {
+        this(name, layers, heads, hidden, context, vocabSize, steps, batchSize, learningRate, warmupSteps, seed, episodes,
+                maxShots, evalExamples, false);
+    }
+
+    /** The same recipe with the ICL-study tasks in its pretraining mix, or without. */
+    public ModelRecipe withIclStudyTasks(boolean on) {
+        return new ModelRecipe(name, layers, heads, hidden, context, vocabSize, steps, batchSize, learningRate,
+                warmupSteps, seed, episodes, maxShots, evalExamples, on);
+    }
+
     private static void positive(String field, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], got " + value);
@@ -57,19 +80,33 @@ public record ModelRecipe(String name, int layers, int heads, int hidden, int co
     /** The same recipe with another step budget (tests and quick checks). */
     public ModelRecipe withSteps(int newSteps) {
         return new ModelRecipe(name, layers, heads, hidden, context, vocabSize, newSteps, batchSize, learningRate,
-                Math.min(warmupSteps, newSteps), seed, episodes, maxShots, evalExamples);
+                Math.min(warmupSteps, newSteps), seed, episodes, maxShots, evalExamples, iclStudyTasks);
     }
 
     /** The same recipe with fewer episodes and evaluation examples (tests and quick checks). */
     public ModelRecipe scaledDown(int newEpisodes, int newEvalExamples) {
         return new ModelRecipe(name, layers, heads, hidden, context, vocabSize, steps, batchSize, learningRate,
-                warmupSteps, seed, newEpisodes, maxShots, newEvalExamples);
+                warmupSteps, seed, newEpisodes, maxShots, newEvalExamples, iclStudyTasks);
+    }
+
+    /**
+     * The record's own form, without {@code iclStudyTasks} while it is off: the built-in model cache
+     * and the shipped checkpoints are named by a hash of this string, which must not move for the
+     * recipes that existed before the switch.
+     */
+    @Override
+    public String toString() {
+        return "ModelRecipe[name=" + name + ", layers=" + layers + ", heads=" + heads + ", hidden=" + hidden
+                + ", context=" + context + ", vocabSize=" + vocabSize + ", steps=" + steps + ", batchSize=" + batchSize
+                + ", learningRate=" + learningRate + ", warmupSteps=" + warmupSteps + ", seed=" + seed + ", episodes="
+                + episodes + ", maxShots=" + maxShots + ", evalExamples=" + evalExamples
+                + (iclStudyTasks ? ", iclStudyTasks=true" : "") + "]";
     }
 
     /** One line for listings: "gpt 4 layers x 256, 4 heads, context 256, vocab 16000; 3000 steps x 16 windows". */
     public String summary() {
         return String.format("gpt %d layers x %d, %d heads, context %d, vocab <= %d; %d steps x %d windows of %d tokens,"
-                + " lr %.2g, %d episodes (<= %d shots)", layers, hidden, heads, context, vocabSize, steps, batchSize, context,
-                learningRate, episodes, maxShots);
+                + " lr %.2g, %d episodes (<= %d shots)%s", layers, hidden, heads, context, vocabSize, steps, batchSize, context,
+                learningRate, episodes, maxShots, iclStudyTasks ? ", with the ICL-study tasks" : "");
     }
 }

@@ -28,11 +28,13 @@ import java.util.Set;
  *       none of whose lemmas is held out;</li>
  *   <li>MetaICL-style episodes: a task's instruction, 0 to {@code maxShots} demonstrations and a
  *       query with its answer, all from that task's <b>training</b> split; every answer is
- *       followed by the EOS token so the model learns where an answer stops.</li>
+ *       followed by the EOS token so the model learns where an answer stops. The tasks are
+ *       {@code BuiltinTasks.pretrainingNames(recipe.iclStudyTasks())}: the ICL-study tasks join
+ *       only when the recipe's switch is on.</li>
  * </ul>
  *
  * <p>Held out: every lemma whose {@link Split#of split} is dev or test, and every lemma of a
- * dev or test item of any built-in task. Gloss documents of synsets with only test lemmas form
+ * dev or test item of any built-in task in the mix. Gloss documents of synsets with only test lemmas form
  * the held-out set on which perplexity is measured.
  *
  * @param documents training documents, shuffled
@@ -48,8 +50,9 @@ public record PretrainCorpus(List<String> documents, List<String> heldOut, List<
 
     public static PretrainCorpus build(ModelRecipe recipe) {
         WordNet wn = WordNet.get();
+        List<String> names = BuiltinTasks.pretrainingNames(recipe.iclStudyTasks());
         Set<String> heldOutLemmas = new HashSet<>();
-        for (String name : BuiltinTasks.names()) {
+        for (String name : names) {
             BuiltinTask task = BuiltinTasks.get(name);
             for (Split s : List.of(Split.DEV, Split.TEST)) {
                 for (Item item : task.items(s)) {
@@ -77,7 +80,6 @@ public record PretrainCorpus(List<String> documents, List<String> heldOut, List<
             }
         }
         Rng rng = new Rng(recipe.seed());
-        List<String> names = BuiltinTasks.names();
         for (int e = 0; e < recipe.episodes(); e++) {
             BuiltinTask task = BuiltinTasks.get(names.get(rng.nextInt(names.size())));
             docs.add(episode(task, rng, recipe.maxShots()));

@@ -40,6 +40,24 @@ public final class BuiltinTasks {
         return List.copyOf(SPECS.keySet());
     }
 
+    /**
+     * The generation tasks added for the ICL study (data-to-text, semantic parsing, logic-to-text),
+     * last in the registry. The shipped built-in models were pretrained before they existed: their
+     * corpus (version 1) mixes episodes of the other tasks only; see {@link #pretrainingNames}.
+     */
+    public static final List<String> ICL_STUDY_TASKS = List.of("data-to-text", "semantic-parse", "logic-to-text");
+
+    /**
+     * The tasks whose training splits a built-in model's pretraining corpus mixes in as episodes
+     * (and whose dev/test words it holds out, and whose short answers its vocabulary holds): every
+     * task but {@link #ICL_STUDY_TASKS} for the shipped models' corpus, every task when the
+     * recipe's switch {@code iclStudyTasks} is on. Registry order, so that a corpus does not change
+     * when tasks are added later.
+     */
+    public static List<String> pretrainingNames(boolean withIclStudyTasks) {
+        return withIclStudyTasks ? names() : names().stream().filter(n -> !ICL_STUDY_TASKS.contains(n)).toList();
+    }
+
     public static TaskSpec spec(String name) {
         TaskSpec spec = SPECS.get(name);
         if (spec == null) {
@@ -211,7 +229,26 @@ public final class BuiltinTasks {
                         "Write the plural form of the given noun.",
                         List.of("Give the form of the noun that names more than one.",
                                 "Write the given noun in the plural."),
-                        "topic", new Template("Singular: {input}\nPlural: {output}"), List.of(), Extractors::plural));
+                        "topic", new Template("Singular: {input}\nPlural: {output}"), List.of(), Extractors::plural),
+                // the ICL study's tasks, one per family of Sun et al. (2023); see RelationTasks
+                new TaskSpec("data-to-text", TaskKind.GENERATION, "bleu",
+                        "Write one sentence that states the facts in the given record of a word.",
+                        List.of("Turn the fields of the record into one plain sentence.",
+                                "Say in a sentence what the record shows about the word."),
+                        "polarity", new Template("Record: {input}\nSentence: {output}"), List.of(),
+                        RelationTasks::dataToText),
+                new TaskSpec("semantic-parse", TaskKind.GENERATION, "exact_match",
+                        "Write the logical form of the given question about a word.",
+                        List.of("Turn the question into a logical form over the relations between words.",
+                                "Give the logical form that expresses the question about a word."),
+                        "topic", new Template("Question: {input}\nLogical form: {output}"), List.of(),
+                        RelationTasks::semanticParse),
+                new TaskSpec("logic-to-text", TaskKind.GENERATION, "bleu",
+                        "Write one sentence that states what the given logical form expresses about a word.",
+                        List.of("Turn the logical form into one plain sentence.",
+                                "Say in words what the logical form means."),
+                        "pos", new Template("Logic: {input}\nSentence: {output}"), List.of(),
+                        RelationTasks::logicToText));
         Map<String, TaskSpec> m = new LinkedHashMap<>();
         for (TaskSpec s : list) {
             if (m.put(s.name(), s) != null) {
