@@ -79,6 +79,38 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Repairs what a process killed inside {@link #writeDirectory} left: if it died between
+     * moving the old {@code target} aside and moving the new one in, the old one (complete) is put
+     * back; staging and set-aside directories that are no longer needed are deleted. Call it
+     * before reading {@code target}, while no other process writes it (e.g. under the run's lock).
+     */
+    public static void recoverDirectory(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path parent = absolute.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        String name = absolute.getFileName().toString();
+        java.util.List<Path> old = new java.util.ArrayList<>();
+        java.util.List<Path> staging = new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(parent)) {
+            s.filter(Files::isDirectory).forEach(p -> {
+                String n = p.getFileName().toString();
+                if (n.startsWith("." + name + ".old.")) {
+                    old.add(p);
+                } else if (n.startsWith("." + name + ".")) {
+                    staging.add(p);
+                }
+            });
+        }
+        if (!Files.exists(absolute) && !old.isEmpty()) {
+            Files.move(old.remove(0), absolute); // at most one: each write deletes its own set-aside copy
+        }
+        old.forEach(AtomicFiles::deleteTree);
+        staging.forEach(AtomicFiles::deleteTree);
+    }
+
     /** Deletes a file or directory tree if it exists. */
     public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
