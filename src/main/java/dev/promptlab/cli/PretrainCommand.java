@@ -1,6 +1,7 @@
 package dev.promptlab.cli;
 
 import dev.promptlab.study.RunDirectory;
+import dev.promptlab.task.Corpus;
 import dev.promptlab.study.ModelSource;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

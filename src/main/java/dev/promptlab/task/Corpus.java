@@ -1,30 +1,27 @@
-package dev.promptlab.cli;
+package dev.promptlab.task;
 
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
-/** Reads a plain-text corpus: non-blank lines of UTF-8 text. */
-final class Corpus {
+/**
+ * A plain-text corpus: the non-blank lines of a UTF-8 file (a byte-order mark and CRLF line ends
+ * are read as plain UTF-8 and LF; invalid UTF-8 names the line).
+ */
+public final class Corpus {
     private Corpus() {}
 
-    static List<String> lines(Path file) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
-                    .collect(Collectors.toList());
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such corpus file");
-        } catch (MalformedInputException e) {
-            throw new IllegalArgumentException(file + ": corpus is not valid UTF-8 text");
+    /** The non-blank lines; an empty corpus or a file that cannot be read is a {@link DataFormatException}. */
+    public static List<String> lines(Path file) {
+        List<String> lines = new ArrayList<>();
+        for (TextLines.Line line : TextLines.split(file.toString(), TextLines.bytes(file, "corpus file"))) {
+            if (!line.text().isBlank()) {
+                lines.add(line.text());
+            }
         }
         if (lines.isEmpty()) {
-            throw new IllegalArgumentException(file + ": corpus is empty");
+            throw new DataFormatException(file + ": corpus is empty (expected UTF-8 text, one document or sentence"
+                    + " per line)");
         }
         return lines;
     }

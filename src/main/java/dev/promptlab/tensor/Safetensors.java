@@ -79,7 +79,7 @@ public final class Safetensors {
         try {
             root = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IOException(file + ": safetensors header is not valid JSON: " + e.getMessage(), e);
+            throw new IOException(file + ": safetensors header is not valid JSON: " + JsonErrors.describe(e), e);
         }
         long dataStart = 8 + headerLen;
         long dataLen = size - dataStart;

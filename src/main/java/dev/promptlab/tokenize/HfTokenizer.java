@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.promptlab.tensor.AtomicFiles;
+import dev.promptlab.tensor.JsonErrors;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -142,7 +143,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                 json = Files.readString(tj, StandardCharsets.UTF_8);
                 root = TokenizerJson.MAPPER.readTree(json);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + tj + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(tj + ": not a readable tokenizer.json: " + JsonErrors.describe(e), e);
+            }
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException(tj + ": expected a JSON object (a Hugging Face tokenizer.json)");
             }
         } else if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
             files.add("vocab.json");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.promptlab.tensor.AtomicFiles;
+import dev.promptlab.tensor.JsonErrors;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,14 +25,15 @@ final class TokenizerJson {
 
     private TokenizerJson() {}
 
-    /** Parses a JSON file, or fails with a message naming the file. */
+    /** Parses a JSON file, or fails with an {@link IllegalArgumentException} naming the file. */
     static JsonNode read(Path file) {
         try {
             return MAPPER.readTree(file.toFile());
         } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("file not found: " + file, e);
+            throw new IllegalArgumentException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read JSON from " + file + ": " + e.getMessage(), e);
+            // a user's file: say which, and what is wrong with it (exit 2, not a crash)
+            throw new IllegalArgumentException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
     }
 
