@@ -1,5 +1,7 @@
 package dev.promptlab.study;
 
+import dev.promptlab.tensor.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,17 +10,31 @@ import java.util.stream.Stream;
 /**
  * Guards a command's output directory: a new run needs an empty or absent directory, so an
  * earlier run is never mixed with or overwritten by a new one; {@code --resume} needs an existing one.
- * A stale lock file ({@link RunLock#FILE}, left by a killed run) does not count as content.
+ * A stale lock file ({@link RunLock#FILE}) and the temporary files of an interrupted write, which a
+ * killed run leaves, do not count as content.
  */
 public final class RunDirectory {
     private RunDirectory() {}
 
     public static void requireFresh(Path dir) {
         requireCreatable(dir);
+        requireNotInUse(dir);
+        requireEmpty(dir);
+    }
+
+    /** {@code dir} is absent or empty (a stale lock and temporary files apart); what a run re-checks under its lock. */
+    public static void requireEmpty(Path dir) {
         if (Files.exists(dir) && !isEmptyDirectory(dir)) {
             throw new IllegalArgumentException("output directory " + dir
                     + " already exists and is not empty; choose another --out (or --resume a tune run)");
         }
+    }
+
+    /** No other run holds {@code dir}'s lock ({@link RunLock}) now. */
+    public static void requireNotInUse(Path dir) {
+        RunLock.holderOf(dir).ifPresent(holder -> {
+            throw new RunLockedException(dir, holder);
+        });
     }
 
     /**
@@ -63,13 +79,16 @@ public final class RunDirectory {
         }
     }
 
-    /** An existing directory with nothing in it but, perhaps, a stale lock file. */
+    /**
+     * An existing directory with nothing in it but, perhaps, what a killed run leaves before it
+     * writes anything: a stale lock file, a temporary file.
+     */
     public static boolean isEmptyDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             return false;
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.allMatch(RunLock::isLockFile);
+            return s.allMatch(p -> RunLock.isLockFile(p) || AtomicFiles.isLeftover(p));
         } catch (IOException e) {
             return false;
         }

@@ -1,7 +1,6 @@
 package dev.promptlab.study;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -10,33 +9,43 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
- * An exclusive lock on a run directory, held for the run's life: {@code RUN/.lock}, locked with
- * the operating system's advisory file lock, so a second process given the same directory
- * refuses at once instead of mixing its files with the first's. The lock dies with its process,
- * so a run killed with SIGKILL leaves at most a stale {@code .lock} file, which the next run
- * simply locks again. The file holds the owner's process id, for the refusal message.
+ * An exclusive lock on a run directory, held for the run's life: {@code RUN/.lock}, an empty
+ * file locked with the operating system's advisory file lock, so a second process given the same
+ * directory refuses at once instead of mixing its files with the first's. The lock dies with its
+ * process, so a run killed with SIGKILL leaves an unlocked {@code .lock}, which the next run
+ * simply locks again.
  *
- * <p>Closing deletes the file (while still holding the lock) and, if {@link #acquire} created
- * the directory and it is empty again, the directory: a run that fails before writing anything
- * leaves the disk as it found it. A process that opened the file just before it was deleted
- * would lock a file no longer in the directory; {@link #acquire} writes a nonce into the file it
- * locked and reads it back through the path, and tries again when the path names another file.
+ * <p>The file stays when the run ends, and nothing is ever written into it: deleting a lock file
+ * races with a process that has just opened it (it would lock a file no longer in the directory,
+ * and a third process could lock a new one). Only a directory the lock itself created, which the
+ * run left empty, goes with its lock file, so a run that fails before writing anything leaves the
+ * disk as it found it. The holder's process id, for the refusal message, comes from the system's
+ * lock table ({@code /proc/locks} on Linux; elsewhere the message names no process).
+ *
+ * <p>On POSIX systems closing any channel of a file drops every lock the process holds on it, so
+ * this JVM never opens a lock file it holds: the directories it holds are kept in a set, and a
+ * second run in the same JVM (a library user's) is refused from there.
  */
 public final class RunLock implements AutoCloseable {
     /** The lock file's name in the run directory. */
     public static final String FILE = ".lock";
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
-    private final Path file;
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
     private final Path createdTop; // the highest directory acquire created, or null
 
-    private RunLock(Path dir, Path file, FileChannel channel, FileLock lock, Path createdTop) {
+    private RunLock(Path dir, Path key, FileChannel channel, FileLock lock, Path createdTop) {
         this.dir = dir;
-        this.file = file;
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
         this.createdTop = createdTop;
@@ -48,44 +57,91 @@ public final class RunLock implements AutoCloseable {
      * @throws RunLockedException when another process (or this one) holds it
      */
     public static RunLock acquire(Path dir) throws IOException {
-        Path created = highestMissing(dir.toAbsolutePath());
-        Files.createDirectories(dir);
-        Path file = dir.resolve(FILE);
-        for (int attempt = 0; ; attempt++) {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) { // this JVM holds it already
-                lock = null;
-            }
-            if (lock == null) {
-                String holder = holder(channel);
-                channel.close();
-                throw new RunLockedException(dir, holder);
-            }
-            // our process id and a nonce: if the path now names another file, its content differs
-            String token = ProcessHandle.current().pid() + " " + Long.toHexString(System.nanoTime()) + "\n";
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(token.getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(false);
-            if (token.equals(contentAt(file)) || attempt >= 10) {
-                return new RunLock(dir, file, channel, lock, created);
-            }
-            lock.release(); // the holder deleted the file between our open and our lock: lock the new one
-            channel.close();
+        Path key = dir.toAbsolutePath().normalize();
+        if (!HELD.add(key)) {
+            throw new RunLockedException(dir, Long.toString(ProcessHandle.current().pid()));
+        }
+        try {
+            return lock(dir, key);
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(key);
+            throw e;
         }
     }
 
-    /** Whether {@code dir} holds a lock file now (a stale one counts: its process may have died). */
+    private static RunLock lock(Path dir, Path key) throws IOException {
+        Path created = highestMissing(dir.toAbsolutePath());
+        Files.createDirectories(dir);
+        FileChannel channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new RunLockedException(dir, holder(dir.resolve(FILE)));
+        }
+        return new RunLock(dir, key, channel, lock, created);
+    }
+
+    /**
+     * The process that holds {@code dir}'s lock now (this JVM's or another's), or empty when none
+     * does; a stale lock file does not count.
+     */
+    public static Optional<String> holderOf(Path dir) {
+        if (HELD.contains(dir.toAbsolutePath().normalize())) {
+            return Optional.of(Long.toString(ProcessHandle.current().pid()));
+        }
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return Optional.of(holder(file));
+            }
+            lock.release();
+            return Optional.empty();
+        } catch (OverlappingFileLockException e) {
+            return Optional.of("");
+        } catch (IOException e) {
+            return Optional.empty(); // unreadable: the run's own checks will say what is wrong
+        }
+    }
+
+    /** Whether {@code p} is a lock file (held or stale): not a run's content. */
     public static boolean isLockFile(Path p) {
         return p.getFileName() != null && p.getFileName().toString().equals(FILE);
     }
 
-    /** Whether this acquisition created the run directory. */
-    public boolean createdDirectory() {
-        return createdTop != null;
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+            channel.close();
+        } finally {
+            HELD.remove(key);
+        }
+        if (createdTop != null && onlyLockFile(dir)) { // a run that wrote nothing leaves nothing
+            Files.deleteIfExists(dir.resolve(FILE));
+            for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(createdTop); p = p.getParent()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (DirectoryNotEmptyException e) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static boolean onlyLockFile(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.allMatch(RunLock::isLockFile);
+        }
     }
 
     /** The highest ancestor of {@code dir} (or itself) that does not exist, or null when it exists. */
@@ -97,42 +153,25 @@ public final class RunLock implements AutoCloseable {
         return top;
     }
 
-    @Override
-    public void close() throws IOException {
+    /**
+     * The process that holds a POSIX lock on {@code file}, from Linux's {@code /proc/locks}
+     * ("1: POSIX ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF"), or "" where there is no such table.
+     * Reading it leaves the lock file alone.
+     */
+    private static String holder(Path file) {
         try {
-            Files.deleteIfExists(file);
-        } finally {
-            lock.release();
-            channel.close();
-        }
-        if (createdTop != null) { // the directories acquire made, deepest first, while they are empty
-            for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(createdTop); p = p.getParent()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (DirectoryNotEmptyException e) {
-                    break; // the run's files stay
+            String inode = ":" + Files.getAttribute(file, "unix:ino");
+            for (String line : Files.readAllLines(Path.of("/proc/locks"), StandardCharsets.UTF_8)) {
+                String[] f = line.trim().split("\\s+");
+                for (int i = 1; i < f.length; i++) {
+                    if (f[i].endsWith(inode) && f[i].chars().filter(c -> c == ':').count() == 2 && !line.contains("->")) {
+                        return f[i - 1];
+                    }
                 }
             }
+        } catch (IOException | RuntimeException e) {
+            // no lock table here (or no "unix" attributes): the message names no process
         }
-    }
-
-    private static String holder(FileChannel channel) {
-        try {
-            ByteBuffer b = ByteBuffer.allocate(32);
-            channel.read(b, 0);
-            String text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).trim();
-            int space = text.indexOf(' ');
-            return space < 0 ? text : text.substring(0, space);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String contentAt(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null; // deleted meanwhile
-        }
+        return "";
     }
 }

@@ -96,12 +96,22 @@ final class TuneRunConfig {
         JsonNode was = before.path("train_config");
         ObjectNode train = (ObjectNode) now.get("train_config");
         for (String field : List.of("batch_size", "seed", "seeds")) {
-            if (was.has(field) && !same(was.path(field), train.path(field))) {
+            if (!same(was.path(field), train.path(field))) {
                 throw new IllegalArgumentException("--resume: train_config." + field + " was " + was.path(field) + " in "
                         + file + " but is " + train.path(field) + " now; only --steps, --checkpoint-every, a lower"
                         + " --lr and --warmup, --weight-decay, --clip may change on resume");
             }
         }
+        lowerRateOnly(was, train, file, step);
+        return now;
+    }
+
+    /**
+     * The learning-rate rule of a resumed run, for {@code train} (the new train_config) against
+     * {@code was} (the run's): keeping or lowering it is allowed, raising it is refused; a lowered
+     * rate appends the old one, with the step it was used until, to {@code lr_history}.
+     */
+    static void lowerRateOnly(JsonNode was, ObjectNode train, Path file, int step) {
         double lrBefore = was.path("lr").asDouble();
         double lrNow = train.path("lr").asDouble();
         if (lrNow > lrBefore) {
@@ -118,7 +128,6 @@ final class TuneRunConfig {
         if (history.isEmpty()) {
             train.remove("lr_history");
         }
-        return now;
     }
 
     /** JSON values compared as written: a long read back from a file comes as an int node. */

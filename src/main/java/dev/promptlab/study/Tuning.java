@@ -68,10 +68,10 @@ public final class Tuning {
 
     /** Runs the spec; {@code log} hears one line per notable event (resuming, a seed already done). */
     public static TuneResult run(TuneSpec spec, Consumer<String> log) throws IOException {
-        requireRunDirectory(spec); // before anything is read or written
+        requireRunDirectory(spec, false); // before anything is read or written
         TaskSource.Loaded data = spec.data().load(Split.TRAIN, null);
         try (RunLock lock = RunLock.acquire(spec.out())) {
-            requireRunDirectory(spec); // again: another process may have written it before we held the lock
+            requireRunDirectory(spec, true); // again: another process may have written it before we held the lock
             if (spec.resume()) {
                 recoverCheckpoints(spec);
             }
@@ -144,13 +144,20 @@ public final class Tuning {
     }
 
     /** Checked before anything is loaded: a fresh run needs an empty directory, a resumed one a run to continue. */
-    private static void requireRunDirectory(TuneSpec spec) {
+    private static void requireRunDirectory(TuneSpec spec, boolean locked) {
         Path out = spec.out();
         if (!spec.resume()) {
-            RunDirectory.requireFresh(out);
+            if (locked) {
+                RunDirectory.requireEmpty(out);
+            } else {
+                RunDirectory.requireFresh(out);
+            }
             return;
         }
         RunDirectory.requireCreatable(out);
+        if (!locked) {
+            RunDirectory.requireNotInUse(out);
+        }
         if (!Files.isDirectory(out)) {
             throw new IllegalArgumentException(out + ": nothing to resume (no such run directory); leave out --resume"
                     + " to start a run there");
@@ -161,12 +168,15 @@ public final class Tuning {
         }
     }
 
-    /** Repairs checkpoints a kill left half-replaced: the run's own and each seed's. */
+    /**
+     * Repairs what a kill left in the run's directory and each seed's: a checkpoint or adapter
+     * half-replaced is put back, temporary files go.
+     */
     private static void recoverCheckpoints(TuneSpec spec) throws IOException {
-        Checkpoint.recover(spec.out().resolve("checkpoint"));
+        AtomicFiles.recoverLeftovers(spec.out());
         for (long seed : spec.seeds()) {
-            if (spec.seedDirectories() && Files.isDirectory(spec.dirFor(seed))) {
-                Checkpoint.recover(spec.dirFor(seed).resolve("checkpoint"));
+            if (spec.seedDirectories()) {
+                AtomicFiles.recoverLeftovers(spec.dirFor(seed));
             }
         }
     }

@@ -79,36 +79,45 @@ public final class AtomicFiles {
         }
     }
 
+    /** A temporary file of {@link #write}: {@code .NAME.DIGITS.tmp}. */
+    private static final java.util.regex.Pattern TEMP_FILE = java.util.regex.Pattern.compile("\\..+\\.\\d+\\.tmp");
+    /** A staging directory of {@link #writeDirectory}: {@code .NAME.DIGITS}. */
+    private static final java.util.regex.Pattern STAGING = java.util.regex.Pattern.compile("\\.(.+)\\.\\d+");
+    /** A directory {@link #writeDirectory} set aside: {@code .NAME.old.DIGITS}. */
+    private static final java.util.regex.Pattern SET_ASIDE = java.util.regex.Pattern.compile("\\.(.+)\\.old\\.\\d+");
+
+    /** Whether {@code p} is something a write killed midway leaves (a temporary file or directory). */
+    public static boolean isLeftover(Path p) {
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        return TEMP_FILE.matcher(name).matches() || STAGING.matcher(name).matches() || SET_ASIDE.matcher(name).matches();
+    }
+
     /**
-     * Repairs what a process killed inside {@link #writeDirectory} left: if it died between
-     * moving the old {@code target} aside and moving the new one in, the old one (complete) is put
-     * back; staging and set-aside directories that are no longer needed are deleted. Call it
-     * before reading {@code target}, while no other process writes it (e.g. under the run's lock).
+     * Repairs what processes killed inside {@link #write} or {@link #writeDirectory} left in
+     * {@code dir}: a directory set aside while being replaced is put back when the new one never
+     * arrived (it is complete: it was the previous version), and temporary files, staging
+     * directories and set-aside copies that are no longer needed are deleted. Call it before
+     * reading what is in {@code dir}, while no other process writes there (e.g. under the run's lock).
      */
-    public static void recoverDirectory(Path target) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path parent = absolute.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
+    public static void recoverLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
             return;
         }
-        String name = absolute.getFileName().toString();
-        java.util.List<Path> old = new java.util.ArrayList<>();
-        java.util.List<Path> staging = new java.util.ArrayList<>();
-        try (Stream<Path> s = Files.list(parent)) {
-            s.filter(Files::isDirectory).forEach(p -> {
-                String n = p.getFileName().toString();
-                if (n.startsWith("." + name + ".old.")) {
-                    old.add(p);
-                } else if (n.startsWith("." + name + ".")) {
-                    staging.add(p);
-                }
-            });
+        java.util.List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.sorted().toList();
         }
-        if (!Files.exists(absolute) && !old.isEmpty()) {
-            Files.move(old.remove(0), absolute); // at most one: each write deletes its own set-aside copy
+        for (Path p : entries) {
+            java.util.regex.Matcher aside = SET_ASIDE.matcher(p.getFileName().toString());
+            if (Files.isDirectory(p) && aside.matches() && !Files.exists(dir.resolve(aside.group(1)))) {
+                Files.move(p, dir.resolve(aside.group(1))); // at most one per name: each write deletes its own
+            }
         }
-        old.forEach(AtomicFiles::deleteTree);
-        staging.forEach(AtomicFiles::deleteTree);
+        for (Path p : entries) {
+            if (Files.exists(p) && isLeftover(p)) {
+                deleteTree(p);
+            }
+        }
     }
 
     /** Deletes a file or directory tree if it exists. */

@@ -72,14 +72,6 @@ public final class Checkpoint {
         });
     }
 
-    /**
-     * Puts back the previous checkpoint if a process was killed while replacing it, and removes
-     * staging leftovers (see {@link AtomicFiles#recoverDirectory}). Call before resuming.
-     */
-    public static void recover(Path dir) throws IOException {
-        AtomicFiles.recoverDirectory(dir);
-    }
-
     public static boolean exists(Path dir) {
         return Files.isRegularFile(dir.resolve("state.json"));
     }
