@@ -15,13 +15,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@code tune --seeds}: one prompt per seed in one batch, each seed a complete run directory equal
- * to a single run with that seed, a summary, and exact resume after the process is killed.
+ * to a single run with that seed, and a summary (killed and resumed: {@link CrashResumeTest}).
  */
 class CliSeedsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -110,47 +109,6 @@ class CliSeedsTest {
         CliRunner.Result again = CliRunner.run(args.toArray(String[]::new));
         assertEquals(0, again.exitCode(), again.toString());
         assertTrue(again.err().contains("seed 5 is done"), again.err());
-    }
-
-    @Test
-    void resumedAfterAKillTheAdaptersEqualAnUninterruptedRun() throws Exception {
-        int steps = 400;
-        Path whole = dir.resolve("whole");
-        CliRunner.Result r = CliRunner.run(tuneArgs(whole, steps, "--seeds", "3,4").toArray(String[]::new));
-        assertEquals(0, r.exitCode(), r.toString());
-
-        Path killed = dir.resolve("killed");
-        Process child = new ProcessBuilder(childCommand(tuneArgs(killed, steps, "--seeds", "3,4")))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
-        Path state = killed.resolve("checkpoint/state.json");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(state) && child.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        child.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
-        child.waitFor(30, TimeUnit.SECONDS);
-        assertTrue(Files.exists(state), "the child wrote no checkpoint: " + Files.readString(dir.resolve("child.log")));
-        assertFalse(Files.exists(killed.resolve("summary.json")), "the child must be killed before it finishes");
-        int at = JSON.readTree(state.toFile()).get("step").asInt();
-        assertTrue(at > 0 && at < steps, "killed at step " + at);
-
-        CliRunner.Result resumed = CliRunner.run(tuneArgs(killed, steps, "--seeds", "3,4", "--resume").toArray(String[]::new));
-        assertEquals(0, resumed.exitCode(), resumed.toString());
-        assertTrue(resumed.err().contains("resuming 2 prompts at step " + at), resumed.err());
-        for (String seed : List.of("seed-3", "seed-4")) {
-            assertClose(whole.resolve(seed).resolve("adapter"), killed.resolve(seed).resolve("adapter"), 0, seed);
-            assertEquals(Files.readAllLines(whole.resolve(seed).resolve("metrics.jsonl")).size(),
-                    Files.readAllLines(killed.resolve(seed).resolve("metrics.jsonl")).size(), "one line per logged step");
-        }
-    }
-
-    /** The java command that runs promptlab's Main with this test's class path. */
-    private static List<String> childCommand(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(args);
-        return cmd;
     }
 
     private static void assertClose(Path expectedAdapter, Path actualAdapter, double relative, String what)
