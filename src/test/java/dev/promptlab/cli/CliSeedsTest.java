@@ -81,7 +81,18 @@ class CliSeedsTest {
             assertTrue(r.out().contains("wrote " + seedDir.resolve("adapter")), r.out());
         }
         assertEquals(sum / 3, summary.get("final_loss").get("mean").asDouble(), 1e-9);
-        assertTrue(summary.get("train_accuracy").get("std").asDouble() >= 0);
+        double[] accuracies = new double[3];
+        for (int i = 0; i < 3; i++) {
+            accuracies[i] = summary.get("seeds").get(i).get("train_accuracy").asDouble();
+        }
+        double mean = (accuracies[0] + accuracies[1] + accuracies[2]) / 3;
+        double var = 0;
+        for (double a : accuracies) {
+            var += (a - mean) * (a - mean);
+        }
+        assertEquals(mean, summary.get("train_accuracy").get("mean").asDouble(), 1e-12);
+        double std = summary.get("train_accuracy").get("std").asDouble();
+        assertEquals(Math.sqrt(var / 2), std, 1e-12, "the sample std of " + java.util.Arrays.toString(accuracies));
         assertEquals(3, summary.get("train_accuracy").get("n").asInt());
 
         // a seed's directory is a run of its own: it continues alone
