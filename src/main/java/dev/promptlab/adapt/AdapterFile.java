@@ -117,6 +117,11 @@ public final class AdapterFile {
             return kind.read(config, weights, extra, model, weightsFile.toString());
         } catch (IOException e) {
             throw new AdapterException(e.getMessage(), e);
+        } catch (AdapterException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // a value the method's config record refuses (its message names the value and the range)
+            throw new AdapterException(configFile + ": " + e.getMessage(), e);
         }
     }
 

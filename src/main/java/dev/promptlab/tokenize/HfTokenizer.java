@@ -64,7 +64,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         Map<String, Integer> m = new HashMap<>();
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel
-            vocab.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asInt()));
+            vocab.fields().forEachRemaining(e -> m.put(e.getKey(), tokenId(dir, "model.vocab \"" + e.getKey() + "\"",
+                    e.getValue())));
         } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], id = position
             for (int i = 0; i < vocab.size(); i++) {
                 m.put(vocab.get(i).path(0).asText(), i);
@@ -75,9 +76,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         }
         List<Integer> specials = new ArrayList<>();
         for (JsonNode t : root.path("added_tokens")) {
-            int id = t.path("id").asInt(-1);
-            String content = t.path("content").asText(null);
-            if (id < 0 || content == null) {
+            String content = t.path("content").isTextual() ? t.path("content").asText() : null;
+            if (content == null || !t.path("id").isIntegralNumber()) {
+                throw new IllegalArgumentException("tokenizer.json in " + dir + ": bad added_tokens entry " + t);
+            }
+            int id = tokenId(dir, "added_tokens \"" + content + "\"", t.path("id"));
+            if (id < 0) {
                 throw new IllegalArgumentException("tokenizer.json in " + dir + ": bad added_tokens entry " + t);
             }
             m.put(content, id);
@@ -104,6 +108,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         this.padId = specialId(tokenizerConfig, "pad_token", config, "pad_token_id");
         this.addsBos = tokenizerConfig != null && tokenizerConfig.path("add_bos_token").asBoolean(false);
 
+        refuseWhatCrashesTheLibrary(dir, root);
         // Options: no special tokens added, no truncation, no padding (DJL defaults to truncating
         // at 512 and padding to the longest, which would silently corrupt long prompts).
         Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
@@ -116,6 +121,64 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             throw new IllegalArgumentException("the tokenizers library rejected the tokenizer of " + dir
                     + " (" + String.join(", ", sourceFiles) + "): " + e.getMessage(), e);
         }
+        // the library accepts some files it cannot encode with (a WordLevel model whose unk_token is not in its
+        // vocabulary fails on the first unknown word): find out now, not in the middle of a run
+        try {
+            hf.encode(PROBE, false, false);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the tokenizer of " + dir + " (" + String.join(", ", sourceFiles)
+                    + ") cannot encode text: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses, with an {@link IllegalArgumentException}, what the Rust tokenizers library (0.21)
+     * does not reject but panics on, which aborts the whole JVM (found by fuzzing: see
+     * {@code fuzz.TokenizerJsonFuzzTest}): a BPE model's merge cuts its second symbol after
+     * {@code continuing_subword_prefix}'s length in bytes, so a second symbol shorter than the
+     * prefix (or cut inside a character) crashes the process.
+     */
+    private static void refuseWhatCrashesTheLibrary(Path dir, JsonNode root) {
+        JsonNode model = root.path("model");
+        JsonNode prefix = model.path("continuing_subword_prefix");
+        if (!prefix.isTextual() || prefix.asText().isEmpty()) {
+            return;
+        }
+        int cut = prefix.asText().getBytes(StandardCharsets.UTF_8).length;
+        for (JsonNode merge : model.path("merges")) {
+            String second;
+            if (merge.isTextual()) { // "a b"
+                String[] parts = merge.asText().split(" ", -1);
+                second = parts.length == 2 ? parts[1] : null;
+            } else { // ["a", "b"]
+                second = merge.isArray() && merge.size() == 2 && merge.get(1).isTextual() ? merge.get(1).asText() : null;
+            }
+            if (second == null) {
+                continue; // the library refuses a malformed merge itself
+            }
+            byte[] bytes = second.getBytes(StandardCharsets.UTF_8);
+            boolean boundary = cut <= bytes.length && (cut == bytes.length || (bytes[cut] & 0xC0) != 0x80);
+            if (!boundary) {
+                throw new IllegalArgumentException("tokenizer.json in " + dir + ": merge " + merge + " does not continue"
+                        + " with model.continuing_subword_prefix \"" + prefix.asText() + "\" (each merge's second symbol"
+                        + " must be at least the prefix's length)");
+            }
+        }
+    }
+
+    /** Text every usable tokenizer encodes: letters, digits, punctuation, spaces and a word no vocabulary has. */
+    private static final String PROBE = "The quick brown fox, 42 times! zqxjvw";
+
+    /** The most ids a vocabulary may have here (the largest real ones have about 260,000). */
+    static final int MAX_ID = 1 << 22;
+
+    /** A vocabulary id from the JSON: an integer in [0, {@link #MAX_ID}), or an error naming the entry. */
+    private static int tokenId(Path dir, String entry, JsonNode id) {
+        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0 || id.asInt() >= MAX_ID) {
+            throw new IllegalArgumentException("tokenizer.json in " + dir + ": " + entry + " has id " + id
+                    + "; ids are integers in [0, " + MAX_ID + ")");
+        }
+        return id.asInt();
     }
 
     /**
@@ -252,7 +315,13 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public int[] encode(String text) {
         Objects.requireNonNull(text, "text");
-        long[] ids = hf.encode(text, false, false).getIds();
+        long[] ids;
+        try {
+            ids = hf.encode(text, false, false).getIds();
+        } catch (RuntimeException e) { // the library's refusal of this text (e.g. a word it has no id for)
+            throw new IllegalArgumentException("the tokenizer of " + sourceDir + " cannot encode \""
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\": " + e.getMessage(), e);
+        }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = Math.toIntExact(ids[i]);
@@ -267,7 +336,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             checkId(ids[i]);
             l[i] = ids[i];
         }
-        return hf.decode(l, true);
+        try {
+            return hf.decode(l, true);
+        } catch (RuntimeException e) { // the library's refusal (e.g. an id its decoder has no piece for)
+            throw new IllegalArgumentException("the tokenizer of " + sourceDir + " cannot decode "
+                    + Arrays.toString(ids.length > 20 ? Arrays.copyOf(ids, 20) : ids) + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
