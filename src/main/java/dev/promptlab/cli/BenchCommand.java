@@ -5,6 +5,9 @@ import dev.promptlab.bench.Benchmarks;
 import dev.promptlab.bench.PromptBatchBench;
 import dev.promptlab.bench.CheckpointBench;
 import dev.promptlab.bench.Machine;
+import dev.promptlab.bench.SoakBench;
+import dev.promptlab.model.LoadedModel;
+import dev.promptlab.study.ModelSource;
 import dev.promptlab.model.ModelConfig;
 import dev.promptlab.tensor.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -14,7 +17,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Measures the engine's sgemm and a soft-prompt training step on GPT-2-small shapes. */
+/**
+ * Measures the engine's sgemm and a soft-prompt training step on GPT-2-small shapes, a checkpoint
+ * ({@code --model}), or resident memory over a long run ({@code --soak}).
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure sgemm GFLOP/s and a soft-prompt training step on GPT-2-small shapes (medians); with"
                 + " --model DIR, measure that checkpoint instead: load time, peak memory, score and generation speed.")
@@ -42,6 +48,15 @@ final class BenchCommand implements Callable<Integer> {
     int promptSteps;
     @Option(names = "--tune-seeds", defaultValue = "16", description = "section tune-seeds: seeds (default ${DEFAULT-VALUE})")
     int tuneSeeds;
+    @Option(names = "--soak", description = "instead: a memory soak, resident memory sampled over --soak-steps soft-prompt"
+            + " steps and --soak-calls decoding calls on --soak-model; reports the growth after warm-up")
+    boolean soak;
+    @Option(names = "--soak-model", defaultValue = "builtin:tiny", description = "with --soak: the model (default ${DEFAULT-VALUE})")
+    String soakModel;
+    @Option(names = "--soak-steps", defaultValue = "20000", description = "with --soak: training steps (default ${DEFAULT-VALUE})")
+    int soakSteps;
+    @Option(names = "--soak-calls", defaultValue = "2000", description = "with --soak: decoding calls (default ${DEFAULT-VALUE})")
+    int soakCalls;
 
     @Override
     public Integer call() throws Exception {
@@ -52,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode machine = out.putObject("machine");
         Machine.describe().forEach(machine::put);
         System.out.println("machine: " + machine);
+        if (soak) {
+            out.set("soak", soak());
+            AtomicFiles.writeString(jsonOut, Json.MAPPER.writeValueAsString(out) + "\n");
+            return 0;
+        }
         if (model != null) {
             if (scoreTokens < 2 || newTokens < 1) {
                 throw new IllegalArgumentException("--score-tokens must be >= 2 and --new-tokens >= 1");
@@ -154,6 +174,32 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             dev.promptlab.tensor.AtomicFiles.deleteTree(work);
         }
+    }
+
+    private ObjectNode soak() throws java.io.IOException {
+        SoakBench.Result r;
+        try (LoadedModel loaded = ModelSource.load(soakModel)) {
+            r = SoakBench.run(loaded, soakSteps, soakCalls, 20, System.out::println);
+        }
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("model", soakModel);
+        for (SoakBench.Phase p : List.of(r.train(), r.decode())) {
+            ObjectNode po = o.putObject(p.name());
+            po.put(p.name().equals("train") ? "steps" : "calls", p.count());
+            po.put("rss_after_warmup_bytes", p.warm());
+            po.put("rss_end_bytes", p.end());
+            po.put("rss_peak_bytes", p.peak());
+            po.put("growth", p.growth());
+            po.put("peak_growth", p.peakGrowth());
+            System.out.printf("%s (%d): resident %.1f MiB after warm-up, %.1f MiB at the end: %+.2f%% (peak %+.2f%%)%n",
+                    p.name(), p.count(), p.warm() / (double) (1 << 20), p.end() / (double) (1 << 20), 100 * p.growth(),
+                    100 * p.peakGrowth());
+        }
+        var samples = o.putArray("samples");
+        for (SoakBench.Sample s : r.samples()) {
+            samples.addObject().put("phase", s.phase()).put("done", s.done()).put("rss_bytes", s.rssBytes());
+        }
+        return o;
     }
 
     private ObjectNode checkpoint() {
