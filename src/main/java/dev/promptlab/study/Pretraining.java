@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.LoadedModel;
+import dev.promptlab.study.builtin.BuiltinPretraining;
+import dev.promptlab.study.builtin.ModelFigures;
 import dev.promptlab.task.Corpus;
 import dev.promptlab.tensor.AtomicFiles;
 import dev.promptlab.tokenize.Tokenizer;
 import dev.promptlab.train.AdapterObjective;
-import dev.promptlab.train.Batch;
 import dev.promptlab.train.Checkpoint;
 import dev.promptlab.train.Checkpointer;
 import dev.promptlab.train.CorpusWindows;
-import dev.promptlab.train.Losses;
 import dev.promptlab.train.MetricsWriter;
 import dev.promptlab.train.ProgressListener;
 import dev.promptlab.train.TrainConfig;
@@ -24,7 +24,6 @@ import dev.promptlab.train.TrainingDivergedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -100,10 +99,10 @@ public final class Pretraining {
 
     /** Runs the spec; {@code log} hears notable events (resuming, already complete). */
     public static Result run(Spec spec, Consumer<String> log) throws IOException {
-        requireRunDirectory(spec.out(), spec.resume(), false);
+        RunDirectory.require(spec.out(), spec.resume(), false, CONFIG, "pretrain");
         List<String> lines = Corpus.lines(spec.corpus());
         try (RunLock lock = RunLock.acquire(spec.out())) {
-            requireRunDirectory(spec.out(), spec.resume(), true); // again, now that no other run can write it
+            RunDirectory.require(spec.out(), spec.resume(), true, CONFIG, "pretrain"); // again, now no other run can
             Path result = spec.out().resolve(RESULT);
             if (spec.resume() && Files.isRegularFile(result)) {
                 AtomicFiles.recoverLeftovers(spec.out());
@@ -140,8 +139,8 @@ public final class Pretraining {
             LanguageModel model = loaded.model();
             Tokenizer tokenizer = loaded.tokenizer();
             int heldOut = lines.size() >= 20 ? Math.max(1, lines.size() / 20) : 0;
-            int[] train = tokenStream(lines.subList(0, lines.size() - heldOut), tokenizer);
-            int[] valid = heldOut > 0 ? tokenStream(lines.subList(lines.size() - heldOut, lines.size()), tokenizer) : null;
+            int[] train = BuiltinPretraining.tokenStream(lines.subList(0, lines.size() - heldOut), tokenizer);
+            int[] valid = heldOut > 0 ? BuiltinPretraining.tokenStream(lines.subList(lines.size() - heldOut, lines.size()), tokenizer) : null;
             int length = spec.seqLength() > 0 ? Math.min(spec.seqLength(), model.config().contextLength())
                     : model.config().contextLength();
             TrainConfig config = spec.train();
@@ -171,7 +170,7 @@ public final class Pretraining {
             figures.put("train_tokens", train.length);
             figures.put("final_loss", trainer.lastLoss());
             if (valid != null) {
-                double loss = heldOutLoss(model, valid, length);
+                double loss = ModelFigures.heldOutLoss(model, valid, length);
                 figures.put("heldout_tokens", valid.length);
                 figures.put("heldout_loss", loss);
                 figures.put("heldout_perplexity", Math.exp(loss));
@@ -180,30 +179,6 @@ public final class Pretraining {
             AtomicFiles.writeString(out.resolve(RESULT), TuneRunConfig.JSON.writeValueAsString(figures) + "\n");
             AtomicFiles.deleteTree(checkpoint); // the model is the result now; its optimizer state is twice its size
             return new Result(out, figures);
-        }
-    }
-
-    /** Fresh: an empty directory. Resumed: an existing one, empty (killed early) or holding this kind of run. */
-    private static void requireRunDirectory(Path out, boolean resume, boolean locked) {
-        if (!resume) {
-            if (locked) {
-                RunDirectory.requireEmpty(out);
-            } else {
-                RunDirectory.requireFresh(out);
-            }
-            return;
-        }
-        RunDirectory.requireCreatable(out);
-        if (!locked) {
-            RunDirectory.requireNotInUse(out);
-        }
-        if (!Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + ": nothing to resume (no such run directory); leave out --resume"
-                    + " to start a run there");
-        }
-        if (!RunDirectory.isEmptyDirectory(out) && !Files.isRegularFile(out.resolve(CONFIG))) {
-            throw new IllegalArgumentException(out + ": nothing to resume (no " + CONFIG + ": not a pretrain run"
-                    + " directory)");
         }
     }
 
@@ -248,45 +223,5 @@ public final class Pretraining {
 
     private static int stepOf(Path checkpoint) throws IOException {
         return TuneRunConfig.JSON.readTree(checkpoint.resolve("state.json").toFile()).path("step").asInt();
-    }
-
-    /** BOS line EOS, concatenated. */
-    static int[] tokenStream(List<String> lines, Tokenizer tokenizer) {
-        List<int[]> parts = new ArrayList<>();
-        int total = 0;
-        for (String line : lines) {
-            int[] ids = tokenizer.encode(line);
-            int[] doc = new int[ids.length + 2];
-            doc[0] = tokenizer.bosId() >= 0 ? tokenizer.bosId() : tokenizer.eosId();
-            System.arraycopy(ids, 0, doc, 1, ids.length);
-            doc[doc.length - 1] = tokenizer.eosId();
-            parts.add(doc);
-            total += doc.length;
-        }
-        int[] stream = new int[total];
-        int at = 0;
-        for (int[] p : parts) {
-            System.arraycopy(p, 0, stream, at, p.length);
-            at += p.length;
-        }
-        return stream;
-    }
-
-    /** Mean next-token loss over consecutive non-overlapping windows of the held-out stream. */
-    static double heldOutLoss(LanguageModel model, int[] stream, int length) {
-        double sum = 0;
-        long count = 0;
-        for (int start = 0; start + 1 < stream.length; start += length) {
-            int end = Math.min(stream.length, start + length + 1);
-            int[][] window = {java.util.Arrays.copyOfRange(stream, start, end)};
-            try (NDManager scope = model.manager().newSubManager()) {
-                Batch batch = Batch.ofWindows(window, scope);
-                NDArray logits = AdapterObjective.logits(model, null, batch.ids()); // (1, T, V)
-                NDArray nll = Losses.tokenNll(logits, batch.targets()); // (1, T)
-                sum += nll.sum().getFloat();
-                count += nll.size();
-            }
-        }
-        return sum / count;
     }
 }

@@ -16,6 +16,37 @@ import java.util.stream.Stream;
 public final class RunDirectory {
     private RunDirectory() {}
 
+    /**
+     * A run's directory before it starts. Fresh: absent or empty, not in use. Resumed: an existing
+     * directory, either empty (a run killed before it wrote anything starts over) or holding this
+     * kind of run's {@code configFile}. {@code locked}: the caller holds the directory's lock, so
+     * only what the directory holds is checked again.
+     *
+     * @param kind what the messages call the run ("tune", "pretrain")
+     */
+    public static void require(Path out, boolean resume, boolean locked, String configFile, String kind) {
+        if (!resume) {
+            if (locked) {
+                requireEmpty(out);
+            } else {
+                requireFresh(out);
+            }
+            return;
+        }
+        requireCreatable(out);
+        if (!locked) {
+            requireNotInUse(out);
+        }
+        if (!Files.isDirectory(out)) {
+            throw new IllegalArgumentException(out + ": nothing to resume (no such run directory); leave out --resume"
+                    + " to start a run there");
+        }
+        if (!isEmptyDirectory(out) && !Files.isRegularFile(out.resolve(configFile))) {
+            throw new IllegalArgumentException(out + ": nothing to resume (no " + configFile + ": not a " + kind
+                    + " run directory)");
+        }
+    }
+
     public static void requireFresh(Path dir) {
         requireCreatable(dir);
         requireNotInUse(dir);

@@ -143,29 +143,9 @@ public final class Tuning {
         }
     }
 
-    /** Checked before anything is loaded: a fresh run needs an empty directory, a resumed one a run to continue. */
+    /** Checked before anything is loaded (and again under the lock): see {@link RunDirectory#require}. */
     private static void requireRunDirectory(TuneSpec spec, boolean locked) {
-        Path out = spec.out();
-        if (!spec.resume()) {
-            if (locked) {
-                RunDirectory.requireEmpty(out);
-            } else {
-                RunDirectory.requireFresh(out);
-            }
-            return;
-        }
-        RunDirectory.requireCreatable(out);
-        if (!locked) {
-            RunDirectory.requireNotInUse(out);
-        }
-        if (!Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + ": nothing to resume (no such run directory); leave out --resume"
-                    + " to start a run there");
-        }
-        // a run killed before it wrote anything is resumed from the start; any other directory needs a tune run's config
-        if (!RunDirectory.isEmptyDirectory(out) && !Files.isRegularFile(out.resolve("config.json"))) {
-            throw new IllegalArgumentException(out + ": nothing to resume (no config.json: not a tune run directory)");
-        }
+        RunDirectory.require(spec.out(), spec.resume(), locked, "config.json", "tune");
     }
 
     /**

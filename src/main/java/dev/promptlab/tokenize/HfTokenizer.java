@@ -211,6 +211,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             if (root == null || !root.isObject()) {
                 throw new IllegalArgumentException(tj + ": expected a JSON object (a Hugging Face tokenizer.json)");
             }
+            TokenizerJson.requireStrictJson(root, tj);
+            // the library gets the JSON as written here, not the file's text: what Jackson reads leniently (a key given
+            // twice, text after the object) the library's own parser refuses, in places by aborting the JVM
+            json = TokenizerJson.toJson(root);
         } else if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
             files.add("vocab.json");
             files.add("merges.txt");

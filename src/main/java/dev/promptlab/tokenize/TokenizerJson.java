@@ -37,6 +37,42 @@ final class TokenizerJson {
         }
     }
 
+    /**
+     * Refuses JSON that Jackson reads but the Rust tokenizers library's parser (serde_json) does
+     * not, which the library (0.21) meets inside its decoder and normalizer sections with a panic
+     * that aborts the JVM (found by fuzzing): strings or keys holding an unpaired UTF-16 surrogate
+     * (an escape like \ud800 alone) and numbers beyond a double's range.
+     */
+    static void requireStrictJson(JsonNode node, Path file) {
+        if (node.isTextual()) {
+            requireWholeUnicode(node.asText(), file);
+        } else if (node.isNumber() && !node.isIntegralNumber() && !Double.isFinite(node.asDouble())
+                || node.isBigInteger() && !Double.isFinite(node.bigIntegerValue().doubleValue())) {
+            throw new IllegalArgumentException(file + ": the number " + node + " is out of range");
+        } else if (node.isContainerNode()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                requireWholeUnicode(e.getKey(), file);
+            }
+            for (JsonNode child : node) {
+                requireStrictJson(child, file);
+            }
+        }
+    }
+
+    private static void requireWholeUnicode(String s, Path file) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(file + ": a string holds an unpaired UTF-16 surrogate (\\u"
+                        + String.format("%04x", (int) c) + "), which is not Unicode text");
+            }
+        }
+    }
+
     /** Parses a JSON file if it exists, else returns null. */
     static JsonNode readIfExists(Path file) {
         return Files.isRegularFile(file) ? read(file) : null;

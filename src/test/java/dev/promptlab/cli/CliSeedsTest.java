@@ -31,14 +31,9 @@ class CliSeedsTest {
 
     @BeforeAll
     static void makeModelAndData() throws IOException {
-        Path corpus = dir.resolve("corpus.txt");
-        train = dir.resolve("train.jsonl");
-        model = dir.resolve("m");
-        SyntheticText.writeCorpus(corpus, 300, 7);
-        SyntheticText.writeTask(train, 24, false, 8);
-        CliRunner.Result r = CliRunner.run("init-model", "--arch", "gpt", "--layers", "1", "--heads", "2", "--hidden", "16",
-                "--context", "32", "--corpus", corpus.toString(), "--out", model.toString());
-        assertEquals(0, r.exitCode(), r.toString());
+        SyntheticText.TaskAndModel t = SyntheticText.taskAndModel(dir);
+        train = t.train();
+        model = t.model();
     }
 
     private static List<String> tuneArgs(Path out, int steps, String... extra) {

@@ -53,14 +53,10 @@ class CrashResumeTest {
 
     @BeforeAll
     static void modelDataAndReferenceRuns() throws IOException {
-        corpus = dir.resolve("corpus.txt");
-        train = dir.resolve("train.jsonl");
-        model = dir.resolve("m");
-        SyntheticText.writeCorpus(corpus, 300, 7);
-        SyntheticText.writeTask(train, 24, false, 8);
-        CliRunner.Result r = CliRunner.run("init-model", "--arch", "gpt", "--layers", "1", "--heads", "2", "--hidden", "16",
-                "--context", "32", "--corpus", corpus.toString(), "--out", model.toString());
-        assertEquals(0, r.exitCode(), r.toString());
+        SyntheticText.TaskAndModel t = SyntheticText.taskAndModel(dir);
+        corpus = t.corpus();
+        train = t.train();
+        model = t.model();
         for (String scenario : List.of("tune", "tune-seeds", "pretrain")) {
             Path out = dir.resolve("reference-" + scenario);
             long start = System.nanoTime();
