@@ -60,19 +60,21 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         this.sourceDir = dir;
         this.sourceFiles = List.copyOf(sourceFiles);
 
-        // Vocabulary: the model's, plus added tokens (which may lie outside it).
-        Map<String, Integer> m = new HashMap<>();
+        // Vocabulary: the model's, plus added tokens (which may lie outside it, or re-use a vocabulary string:
+        // then both ids exist, and the string reads as the added one)
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>();
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel
-            vocab.fields().forEachRemaining(e -> m.put(e.getKey(), tokenId(dir, "model.vocab \"" + e.getKey() + "\"",
-                    e.getValue())));
-        } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], id = position
+            vocab.fields().forEachRemaining(e -> entries.add(Map.entry(e.getKey(),
+                    tokenId(dir, "model.vocab \"" + e.getKey() + "\"", e.getValue()))));
+        } else if (vocab.isArray() && vocab.size() < MAX_ID) { // Unigram: [[piece, score], ...], id = position
             for (int i = 0; i < vocab.size(); i++) {
-                m.put(vocab.get(i).path(0).asText(), i);
+                entries.add(Map.entry(vocab.get(i).path(0).asText(), i));
             }
         } else {
             throw new IllegalArgumentException("tokenizer.json in " + dir
-                    + " has no model.vocab (object or array), found " + vocab);
+                    + " has no model.vocab (object, or array of fewer than " + MAX_ID + " pieces), found "
+                    + (vocab.isArray() ? "an array of " + vocab.size() : vocab.getNodeType()));
         }
         List<Integer> specials = new ArrayList<>();
         for (JsonNode t : root.path("added_tokens")) {
@@ -81,25 +83,22 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                 throw new IllegalArgumentException("tokenizer.json in " + dir + ": bad added_tokens entry " + t);
             }
             int id = tokenId(dir, "added_tokens \"" + content + "\"", t.path("id"));
-            if (id < 0) {
-                throw new IllegalArgumentException("tokenizer.json in " + dir + ": bad added_tokens entry " + t);
-            }
-            m.put(content, id);
+            entries.add(Map.entry(content, id));
             if (t.path("special").asBoolean(false)) {
                 specials.add(id);
             }
         }
         Collections.sort(specials);
         int size = 0;
-        for (int id : m.values()) {
-            size = Math.max(size, id + 1);
+        for (Map.Entry<String, Integer> e : entries) {
+            size = Math.max(size, e.getValue() + 1);
         }
         byId = new String[size];
-        m.forEach((tok, id) -> {
-            if (id >= 0) {
-                byId[id] = tok;
-            }
-        });
+        Map<String, Integer> m = new HashMap<>();
+        for (Map.Entry<String, Integer> e : entries) { // later entries (added tokens) win, as in the library
+            byId[e.getValue()] = e.getKey();
+            m.put(e.getKey(), e.getValue());
+        }
         this.ids = m;
         this.specialIds = List.copyOf(specials);
 
@@ -328,7 +327,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            out[i] = Math.toIntExact(ids[i]);
+            if (ids[i] < 0 || ids[i] >= byId.length) { // the library's model knows an id the vocabulary does not list
+                throw new IllegalArgumentException("the tokenizer of " + sourceDir + " produced id " + ids[i]
+                        + ", beyond its vocabulary of " + byId.length + " (tokenizer.json's vocab and added_tokens"
+                        + " disagree with its model)");
+            }
+            out[i] = (int) ids[i];
         }
         return out;
     }
@@ -426,7 +430,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     private void checkId(int id) {
         if (id < 0 || id >= byId.length) {
-            throw new IllegalArgumentException("token id " + id + " out of range [0, " + byId.length + ")");
+            throw new IllegalArgumentException("token id " + id + " out of range [0, " + byId.length + ") of the tokenizer of "
+                    + sourceDir);
         }
     }
 
