@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class CrashResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int STEPS = 200;
+    private static final int STEPS = 120;
     @TempDir
     static Path dir;
     static Path model;
@@ -91,7 +91,7 @@ class CrashResumeTest {
         List<Object[]> cases = new ArrayList<>();
         for (String scenario : List.of("tune", "tune-seeds", "pretrain")) {
             for (int s = 0; s < seeds; s++) {
-                cases.add(new Object[] {scenario, 1000L + 7919L * s + scenario.hashCode()});
+                cases.add(new Object[] {scenario, 1000L + 7919L * s + scenario.hashCode(), s});
             }
         }
         return cases.stream();
@@ -99,7 +99,7 @@ class CrashResumeTest {
 
     @ParameterizedTest(name = "{0}, kill seed {1}")
     @MethodSource("kills")
-    void killedAtARandomPointResumesToTheUninterruptedRunsFiles(String scenario, long seed) throws Exception {
+    void killedAtARandomPointResumesToTheUninterruptedRunsFiles(String scenario, long seed, int index) throws Exception {
         Path out = dir.resolve(scenario + "-killed-" + seed);
         Path log = dir.resolve(scenario + "-" + seed + ".log");
         Process child = ChildJvm.start(args(scenario, out, false), log);
@@ -113,8 +113,20 @@ class CrashResumeTest {
                 Thread.sleep(2);
             }
             assertTrue(Files.exists(out), "the child never created its run directory: " + Files.readString(log));
-            // a random point of the run: the child is slower than the in-process reference (a cold JVM)
-            delay = (long) (new Rng(seed).nextDouble() * MILLIS.get(scenario) * 0.9);
+            // where to kill: a quarter of the profile's kills early (before or while the first files are written),
+            // the rest (and the default suite's one) at a random point of the training, among the checkpoints
+            Rng rng = new Rng(seed);
+            boolean early = index > 0 && rng.nextDouble() < 0.25;
+            double u = rng.nextDouble();
+            if (!early) {
+                Path config = out.resolve(scenario.equals("pretrain") ? "pretrain_config.json" : "config.json");
+                while (!Files.exists(config) && child.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
+                }
+            }
+            // the reference's time bounds the child's training from above (the child is a cold JVM)
+            delay = early ? (long) (u * 300) : (long) ((index == 0 ? 0.2 + 0.4 * u : 0.05 + 0.55 * u)
+                    * MILLIS.get(scenario) * 0.9);
             finished = child.waitFor(delay, TimeUnit.MILLISECONDS);
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));
@@ -122,7 +134,7 @@ class CrashResumeTest {
             watcher.stopAndJoin();
         }
         assertFalse(finished, "the child finished before the kill (" + child.exitValue() + "): " + Files.readString(log));
-        System.out.printf("%s killed %d ms after its run directory appeared: %s%n", scenario, delay, progress(out));
+        System.out.printf("%s killed %d ms into its run: %s%n", scenario, delay, progress(out));
         watcher.checkOnce(); // after the kill too: what the kill left
         assertEquals(List.of(), watcher.partial(), "partial files seen during or after the killed run");
 
