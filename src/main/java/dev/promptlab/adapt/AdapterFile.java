@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.tensor.AtomicFiles;
+import dev.promptlab.tensor.JsonErrors;
 import dev.promptlab.tensor.Safetensors;
 
 import java.io.IOException;
@@ -89,7 +90,7 @@ public final class AdapterFile {
         try {
             config = JSON.readTree(configFile.toFile());
         } catch (IOException e) {
-            throw new AdapterException(configFile + ": not valid JSON: " + e.getMessage(), e);
+            throw new AdapterException(configFile + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         String peftType = config.path("peft_type").asText("");
         if (peftType.isEmpty()) {
@@ -116,6 +117,11 @@ public final class AdapterFile {
             return kind.read(config, weights, extra, model, weightsFile.toString());
         } catch (IOException e) {
             throw new AdapterException(e.getMessage(), e);
+        } catch (AdapterException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // a value the method's config record refuses (its message names the value and the range)
+            throw new AdapterException(configFile + ": " + e.getMessage(), e);
         }
     }
 

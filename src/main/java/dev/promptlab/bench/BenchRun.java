@@ -77,6 +77,37 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         return out;
     }
 
+    /** Resident memory over a long run: {@code steps} soft-prompt steps, then {@code calls} decoding calls. */
+    public static ObjectNode soak(String model, int steps, int calls, Consumer<String> print) throws java.io.IOException {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode machine = out.putObject("machine");
+        Machine.describe().forEach(machine::put);
+        print.accept("machine: " + machine);
+        SoakBench.Result r;
+        try (dev.promptlab.model.LoadedModel loaded = dev.promptlab.study.ModelSource.load(model)) {
+            r = SoakBench.run(loaded, steps, calls, 20, print);
+        }
+        ObjectNode o = out.putObject("soak");
+        o.put("model", model);
+        for (SoakBench.Phase p : List.of(r.train(), r.decode())) {
+            ObjectNode po = o.putObject(p.name());
+            po.put(p.name().equals("train") ? "steps" : "calls", p.count());
+            po.put("rss_after_warmup_bytes", p.warm());
+            po.put("rss_end_bytes", p.end());
+            po.put("rss_peak_bytes", p.peak());
+            po.put("growth", p.growth());
+            po.put("peak_growth", p.peakGrowth());
+            print.accept(String.format("%s (%d): resident %.1f MiB after warm-up, %.1f MiB at the end: %+.2f%% (peak %+.2f%%)",
+                    p.name(), p.count(), p.warm() / (double) (1 << 20), p.end() / (double) (1 << 20), 100 * p.growth(),
+                    100 * p.peakGrowth()));
+        }
+        var samples = o.putArray("samples");
+        for (SoakBench.Sample s : r.samples()) {
+            samples.addObject().put("phase", s.phase()).put("done", s.done()).put("rss_bytes", s.rssBytes());
+        }
+        return out;
+    }
+
     /** A user's checkpoint: load time, peak memory, scoring and generation speed. */
     public static ObjectNode checkpoint(Path model, int runs, int scoreTokens, int newTokens, Consumer<String> print) {
         if (scoreTokens < 2 || newTokens < 1) {

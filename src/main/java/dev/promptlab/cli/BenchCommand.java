@@ -42,9 +42,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tune-seeds", defaultValue = "16", description = "section tune-seeds: seeds (default ${DEFAULT-VALUE})")
     int tuneSeeds;
 
+    @Option(names = "--soak", description = "instead: a memory soak, resident memory sampled over --soak-steps soft-prompt"
+            + " steps and --soak-calls decoding calls on --soak-model; reports the growth after warm-up")
+    boolean soak;
+    @Option(names = "--soak-model", defaultValue = "builtin:tiny", description = "with --soak: the model (default ${DEFAULT-VALUE})")
+    String soakModel;
+    @Option(names = "--soak-steps", defaultValue = "20000", description = "with --soak: training steps (default ${DEFAULT-VALUE})")
+    int soakSteps;
+    @Option(names = "--soak-calls", defaultValue = "2000", description = "with --soak: decoding calls (default ${DEFAULT-VALUE})")
+    int soakCalls;
+
     @Override
     public Integer call() throws Exception {
-        ObjectNode out = model != null ? BenchRun.checkpoint(model, runs, scoreTokens, newTokens, System.out::println)
+        ObjectNode out = soak ? BenchRun.soak(soakModel, soakSteps, soakCalls, System.out::println)
+                : model != null ? BenchRun.checkpoint(model, runs, scoreTokens, newTokens, System.out::println)
                 : new BenchRun(runs, warmup, sections, promptCounts, promptSteps, tuneSeeds).run(System.out::println);
         AtomicFiles.writeString(jsonOut, Json.MAPPER.writeValueAsString(out) + "\n");
         return 0;

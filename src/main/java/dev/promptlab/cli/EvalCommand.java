@@ -8,6 +8,7 @@ import dev.promptlab.adapt.AdapterFile;
 import dev.promptlab.model.LoadedModel;
 import dev.promptlab.study.Evaluation;
 import dev.promptlab.study.ModelSource;
+import dev.promptlab.study.RunDirectory;
 import dev.promptlab.task.Task;
 import dev.promptlab.task.TaskSource;
 import dev.promptlab.task.builtin.wordnet.Split;
@@ -45,6 +46,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RunDirectory.requireWritableFile(jsonOut, "--json");
         TaskSource source = taskOptions.source(taskRef, dataFile, "--data");
         // the template and labels come from the (first) adapter's run, when it was tuned on a data file
         JsonNode runConfig = AdapterRef.runConfig(adapterDirs.isEmpty() ? null : adapterDirs.get(0));

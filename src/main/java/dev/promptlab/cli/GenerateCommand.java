@@ -1,6 +1,7 @@
 package dev.promptlab.cli;
 
 import dev.promptlab.study.ModelSource;
+import dev.promptlab.study.RunDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -51,6 +52,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (json != null) {
+            RunDirectory.requireWritableFile(json, "--json");
+        }
         DecodingOptions options = new DecodingOptions(maxTokens, temperature, topP, beams, lengthPenalty, stops, seed);
         try (LoadedModel loaded = ModelSource.load(modelDir.toString())) {
             Tokenizer tokenizer = loaded.tokenizer();

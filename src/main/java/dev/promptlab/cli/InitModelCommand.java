@@ -1,6 +1,7 @@
 package dev.promptlab.cli;
 
 import dev.promptlab.study.RunDirectory;
+import dev.promptlab.task.Corpus;
 import ai.djl.ndarray.NDManager;
 import dev.promptlab.model.Architecture;
 import dev.promptlab.model.Architectures;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.adapt.AdapterFile;
 import dev.promptlab.adapt.PromptEmbeddings;
+import dev.promptlab.analysis.ProjectedText;
 import dev.promptlab.analysis.Projection;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.LoadedModel;
@@ -79,12 +80,12 @@ final class InspectCommand implements Callable<Integer> {
                             row.put("norm", norms[i]);
                             ArrayNode list = row.putArray("neighbours");
                             for (Projection.Neighbour n : nn.get(i)) {
-                                list.addObject().put("token", loaded.tokenizer().token(n.id())).put("id", n.id())
+                                list.addObject().put("token", tokenText(loaded.tokenizer(), n.id())).put("id", n.id())
                                         .put("score", n.score());
                             }
                         }
                         int[] projected = nn.stream().mapToInt(l -> l.get(0).id()).toArray();
-                        ao.put("projected_text", loaded.tokenizer().decode(projected));
+                        ao.put("projected_text", ProjectedText.decode(loaded.tokenizer(), projected));
                     }
                 }
             }
@@ -95,6 +96,22 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A token's vocabulary string, or a placeholder ({@code <id N>}) for an embedding row the
+     * tokenizer has no entry for: checkpoints pad their embedding beyond the vocabulary, and some
+     * vocabularies have holes.
+     */
+    static String tokenText(Tokenizer tokenizer, int id) {
+        if (id < 0 || id >= tokenizer.vocabSize()) {
+            return ProjectedText.placeholder(id);
+        }
+        try {
+            return tokenizer.token(id);
+        } catch (IllegalArgumentException hole) {
+            return ProjectedText.placeholder(id);
+        }
     }
 
     /** Parameter counts by name with layer indices folded ("h.*.attn.c_attn.weight"). */

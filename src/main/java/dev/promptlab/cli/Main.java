@@ -27,12 +27,16 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         Engines.configureOffline();
         CommandLine cli = new CommandLine(new Main());
+        // a usage error is one line, like every other error: the message and where the help is
+        cli.setParameterExceptionHandler((ex, ignored) -> {
+            CommandLine failed = ex.getCommandLine();
+            failed.getErr().println("error: " + UserError.oneLine(ex.getMessage()) + " (see "
+                    + failed.getCommandSpec().qualifiedName() + " --help)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            Throwable cause = ex;
-            while (cause instanceof java.io.UncheckedIOException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            commandLine.getErr().println("error: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+            Throwable cause = UserError.unwrap(ex);
+            commandLine.getErr().println("error: " + UserError.message(ex));
             if (System.getenv("PROMPTLAB_DEBUG") != null) {
                 ex.printStackTrace(commandLine.getErr());
             }

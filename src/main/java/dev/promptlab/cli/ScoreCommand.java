@@ -1,6 +1,7 @@
 package dev.promptlab.cli;
 
 import dev.promptlab.study.ModelSource;
+import dev.promptlab.study.RunDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,6 +35,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (json != null) {
+            RunDirectory.requireWritableFile(json, "--json");
+        }
         try (LoadedModel loaded = ModelSource.load(modelDir.toString());
                 Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
             int[] ids = TextIds.of(loaded.tokenizer(), text, !noSpecial);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 public record LoadedModel(LanguageModel model, Tokenizer tokenizer, Path dir) implements AutoCloseable {
 
     public static LoadedModel load(Path dir) throws IOException {
+        Models.readConfig(dir); // the directory and its config.json first: their errors say most
         Tokenizer tokenizer = Tokenizers.load(dir);
         LanguageModel model = Models.load(dir, NDManager.newBaseManager());
         if (tokenizer.vocabSize() > model.vocabSize()) {

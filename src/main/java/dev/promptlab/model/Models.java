@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.tensor.AtomicFiles;
+import dev.promptlab.tensor.JsonErrors;
 import dev.promptlab.tensor.Safetensors;
 
 import java.io.IOException;
@@ -119,7 +120,7 @@ public final class Models {
         try {
             json = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new ModelLoadException(file, "not valid JSON: " + e.getMessage(), e);
+            throw new ModelLoadException(file, "not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (json == null || !json.isObject()) {
             throw new ModelLoadException(file, "must hold a JSON object");
@@ -141,7 +142,7 @@ public final class Models {
         try {
             map = JSON.readTree(index.toFile()).get("weight_map");
         } catch (IOException e) {
-            throw new ModelLoadException(index, "not valid JSON: " + e.getMessage(), e);
+            throw new ModelLoadException(index, "not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (map == null || !map.isObject()) {
             throw new ModelLoadException(index, "missing object field 'weight_map'");

@@ -3,6 +3,7 @@ package dev.promptlab.study;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.task.Task;
@@ -60,26 +61,72 @@ final class TuneRunConfig {
         AtomicFiles.writeString(dir.resolve("config.json"), JSON.writeValueAsString(config) + "\n");
     }
 
-    /** A resumed run must be the same experiment; only the step budget (and checkpoint interval) may change. */
-    static void requireSameRun(Path dir, ObjectNode now) throws IOException {
+    /**
+     * The config a resumed run writes: {@code now}, checked against the run's config.json. A
+     * resumed run must be the same experiment; the step budget, checkpoint interval, warmup,
+     * weight decay and clip may change, and the learning rate may be lowered (the remedy for a divergence): the schedule then
+     * continues with the new peak from {@code step}, and {@code train_config.lr_history} keeps
+     * each earlier rate with the step it was used until. Raising it is refused: that is a new
+     * experiment. Without a config.json (a run killed before writing it) {@code now} is returned.
+     */
+    static ObjectNode resumed(Path dir, ObjectNode now, int step) throws IOException {
         Path file = dir.resolve("config.json");
         if (!Files.exists(file)) {
-            return;
+            return now;
         }
-        JsonNode before = JSON.readTree(file.toFile());
+        JsonNode before;
+        try {
+            before = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON; cannot check"
+                    + " that --resume continues the same run");
+        }
+        if (!"tune".equals(before.path("command").asText())) {
+            throw new IllegalArgumentException("--resume: " + file + " is not a tune run's config (its \"command\" is "
+                    + before.path("command") + ")");
+        }
         for (String field : List.of("template", "labels", "method", "method_config", "model_hidden_size",
                 "model_vocab_size")) {
             if (!same(before.path(field), now.path(field))) {
                 throw new IllegalArgumentException("--resume: " + field + " was " + before.path(field) + " in " + file
-                        + " but is " + now.path(field) + " now");
+                        + " but is " + now.path(field) + " now; only --steps, --checkpoint-every, a lower --lr and"
+                        + " --warmup, --weight-decay, --clip may change on resume");
             }
         }
-        for (String field : List.of("batch_size", "lr", "seed", "seeds")) {
-            if (!same(before.path("train_config").path(field), now.path("train_config").path(field))) {
-                throw new IllegalArgumentException("--resume: train_config." + field + " was "
-                        + before.path("train_config").path(field) + " in " + file + " but is "
-                        + now.path("train_config").path(field) + " now");
+        JsonNode was = before.path("train_config");
+        ObjectNode train = (ObjectNode) now.get("train_config");
+        for (String field : List.of("batch_size", "seed", "seeds")) {
+            if (!same(was.path(field), train.path(field))) {
+                throw new IllegalArgumentException("--resume: train_config." + field + " was " + was.path(field) + " in "
+                        + file + " but is " + train.path(field) + " now; only --steps, --checkpoint-every, a lower"
+                        + " --lr and --warmup, --weight-decay, --clip may change on resume");
             }
+        }
+        lowerRateOnly(was, train, file, step);
+        return now;
+    }
+
+    /**
+     * The learning-rate rule of a resumed run, for {@code train} (the new train_config) against
+     * {@code was} (the run's): keeping or lowering it is allowed, raising it is refused; a lowered
+     * rate appends the old one, with the step it was used until, to {@code lr_history}.
+     */
+    static void lowerRateOnly(JsonNode was, ObjectNode train, Path file, int step) {
+        double lrBefore = was.path("lr").asDouble();
+        double lrNow = train.path("lr").asDouble();
+        if (lrNow > lrBefore) {
+            throw new IllegalArgumentException("--resume: --lr " + lrNow + " is higher than the run's " + lrBefore + " ("
+                    + file + "); a resumed run may keep or lower its learning rate, not raise it");
+        }
+        ArrayNode history = train.putArray("lr_history");
+        if (was.has("lr_history")) {
+            history.addAll((ArrayNode) was.get("lr_history"));
+        }
+        if (lrNow < lrBefore) {
+            history.addObject().put("lr", lrBefore).put("until_step", step);
+        }
+        if (history.isEmpty()) {
+            train.remove("lr_history");
         }
     }
 

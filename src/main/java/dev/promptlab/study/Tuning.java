@@ -24,6 +24,7 @@ import dev.promptlab.train.MetricsWriter;
 import dev.promptlab.train.ProgressListener;
 import dev.promptlab.train.PromptBatch;
 import dev.promptlab.train.Trainer;
+import dev.promptlab.train.TrainingDivergedException;
 import dev.promptlab.train.AdapterObjective;
 
 import java.io.IOException;
@@ -37,12 +38,16 @@ import java.util.function.Consumer;
  * The library entry point for a tuning run: what {@code promptlab tune} calls, and what a Java
  * user calls with a {@link TuneSpec}. It owns the run-directory contract:
  * <ul>
- *   <li>a new run refuses a non-empty directory; {@code resume} needs the run's checkpoint and
- *       refuses a different experiment (config.json);</li>
+ *   <li>the run holds {@code out/.lock} ({@link RunLock}) for its life: a second process given the
+ *       same directory refuses;</li>
+ *   <li>a new run refuses a non-empty directory; {@code resume} continues from the run's
+ *       checkpoint (from the start when it was killed before its first one) and refuses a
+ *       different experiment (config.json), but accepts a lower learning rate;</li>
  *   <li>config.json is written first; checkpoints are written atomically (the previous one stays
  *       whole until the new one replaces it) and resume exactly (parameters, AdamW moments, step,
  *       data position, random streams);</li>
- *   <li>a run that fails before its first checkpoint leaves no directory behind;</li>
+ *   <li>a run that fails before its first checkpoint leaves no directory behind; a divergence
+ *       (NaN or infinite loss or gradient) stops it with the last good checkpoint intact;</li>
  *   <li>at the end each seed's directory has {@code adapter/} (PEFT layout) or {@code model/}
  *       (full tuning) and {@code result.json}; a multi-seed run adds {@code summary.json}.</li>
  * </ul>
@@ -63,8 +68,19 @@ public final class Tuning {
 
     /** Runs the spec; {@code log} hears one line per notable event (resuming, a seed already done). */
     public static TuneResult run(TuneSpec spec, Consumer<String> log) throws IOException {
-        requireRunDirectory(spec);
+        requireRunDirectory(spec, false); // before anything is read or written
         TaskSource.Loaded data = spec.data().load(Split.TRAIN, null);
+        try (RunLock lock = RunLock.acquire(spec.out())) {
+            requireRunDirectory(spec, true); // again: another process may have written it before we held the lock
+            if (spec.resume()) {
+                recoverCheckpoints(spec);
+            }
+            return runLocked(spec, data, log);
+        }
+    }
+
+    private static TuneResult runLocked(TuneSpec spec, TaskSource.Loaded data, Consumer<String> log)
+            throws IOException {
         boolean batched = spec.seedDirectories() && spec.method().batchable();
         boolean fresh = !spec.resume();
         try {
@@ -90,35 +106,73 @@ public final class Tuning {
             }
             return result;
         } catch (RuntimeException | IOException e) {
-            if (fresh && !RunOutputs.hasCheckpoint(spec.out())) {
-                AtomicFiles.deleteTree(spec.out()); // nothing resumable yet: leave no half-written run behind
+            boolean resumable = RunOutputs.hasCheckpoint(spec.out());
+            if (fresh && !resumable) {
+                RunOutputs.deleteRunFiles(spec.out()); // nothing resumable yet: leave no half-written run behind
+            }
+            if (e instanceof TrainingDivergedException d) {
+                throw diverged(d, spec, resumable);
             }
             throw e;
         }
     }
 
-    /** Checked before anything is loaded: a fresh run needs an empty directory, a resumed one its checkpoint. */
-    private static void requireRunDirectory(TuneSpec spec) {
-        Path out = spec.out();
-        if (!spec.resume()) {
-            RunDirectory.requireFresh(out);
-            return;
+    /** The divergence, with what to do next: where the last good checkpoint is, and how to go on from it. */
+    private static TrainingDivergedException diverged(TrainingDivergedException d, TuneSpec spec, boolean resumable) {
+        String lower = TrainingDivergedException.suggestedRate(d.learningRate());
+        String next = resumable
+                ? "; the last checkpoint (" + lastCheckpoint(spec) + ") is intact: continue from it with a lower"
+                        + " learning rate, e.g. add --resume --lr " + lower
+                : "; no checkpoint had been written, so nothing was kept: start again with a lower learning rate,"
+                        + " e.g. --lr " + lower;
+        String message = d.getMessage();
+        int cut = message.indexOf(". Lower the learning rate");
+        return new TrainingDivergedException(d, (cut < 0 ? message : message.substring(0, cut)) + next
+                + " (or raise --warmup, or lower --clip)");
+    }
+
+    private static String lastCheckpoint(TuneSpec spec) {
+        Path dir = spec.seedDirectories() && !spec.method().batchable() ? null : spec.out().resolve("checkpoint");
+        if (dir == null) {
+            return "each seed's checkpoint/";
         }
-        boolean sequential = spec.seedDirectories() && !spec.method().batchable();
-        boolean resumable = sequential ? Files.isRegularFile(out.resolve("config.json"))
-                : Checkpoint.exists(out.resolve("checkpoint"));
-        if (!resumable) {
-            throw new IllegalArgumentException(out + ": nothing to resume (no " + (sequential ? "config.json"
-                    : "checkpoint/state.json") + ")");
+        try {
+            return dir + ", step " + TuneRunConfig.JSON.readTree(dir.resolve("state.json").toFile()).path("step").asInt();
+        } catch (IOException e) {
+            return dir.toString();
+        }
+    }
+
+    /** Checked before anything is loaded (and again under the lock): see {@link RunDirectory#require}. */
+    private static void requireRunDirectory(TuneSpec spec, boolean locked) {
+        RunDirectory.require(spec.out(), spec.resume(), locked, "config.json", "tune");
+    }
+
+    /**
+     * Repairs what a kill left in the run's directory and each seed's: a checkpoint or adapter
+     * half-replaced is put back, temporary files go.
+     */
+    private static void recoverCheckpoints(TuneSpec spec) throws IOException {
+        AtomicFiles.recoverLeftovers(spec.out());
+        for (long seed : spec.seeds()) {
+            if (spec.seedDirectories()) {
+                AtomicFiles.recoverLeftovers(spec.dirFor(seed));
+            }
         }
     }
 
     private static void writeTopConfig(TuneSpec spec, TaskSource.Loaded data, LanguageModel model) throws IOException {
         ObjectNode top = TuneRunConfig.of(spec, data, model, null);
         if (spec.resume()) {
-            TuneRunConfig.requireSameRun(spec.out(), top);
+            top = TuneRunConfig.resumed(spec.out(), top, checkpointStep(spec.out().resolve("checkpoint")));
         }
         TuneRunConfig.write(spec.out(), top);
+    }
+
+    /** The step a checkpoint holds, 0 without one. */
+    private static int checkpointStep(Path checkpoint) throws IOException {
+        return Checkpoint.exists(checkpoint)
+                ? TuneRunConfig.JSON.readTree(checkpoint.resolve("state.json").toFile()).path("step").asInt() : 0;
     }
 
     /** Encodes the examples for this model; each must fit its context after the method's prompt. */
@@ -153,8 +207,8 @@ public final class Tuning {
             boolean resume = spec.resume() && Checkpoint.exists(dir.resolve("checkpoint"));
             List<EncodedExample> encoded = encode(data.task(), data, loaded, spec.method());
             ObjectNode config = TuneRunConfig.of(spec, data, loaded.model(), seed);
-            if (resume) {
-                TuneRunConfig.requireSameRun(dir, config);
+            if (spec.resume()) { // with or without a checkpoint: a run killed before its first one starts over
+                config = TuneRunConfig.resumed(dir, config, checkpointStep(dir.resolve("checkpoint")));
             }
             TuneRunConfig.write(dir, config);
             LanguageModel model = loaded.model();
@@ -197,8 +251,14 @@ public final class Tuning {
             LanguageModel model = loaded.model();
             List<EncodedExample> encoded = encode(data.task(), data, loaded, spec.method());
             writeTopConfig(spec, data, model);
+            boolean resume = spec.resume() && Checkpoint.exists(spec.out().resolve("checkpoint"));
+            int step = checkpointStep(spec.out().resolve("checkpoint"));
             for (long seed : spec.seeds()) {
-                TuneRunConfig.write(spec.dirFor(seed), TuneRunConfig.of(spec, data, model, seed));
+                ObjectNode config = TuneRunConfig.of(spec, data, model, seed);
+                if (spec.resume()) {
+                    config = TuneRunConfig.resumed(spec.dirFor(seed), config, step);
+                }
+                TuneRunConfig.write(spec.dirFor(seed), config);
             }
             List<Adapter> prompts = new ArrayList<>();
             try {
@@ -211,7 +271,7 @@ public final class Tuning {
                 PromptBatch batch = new PromptBatch(model, members, encoded, Math.max(0, loaded.tokenizer().padId()),
                         spec.train());
                 Trainer trainer = batch.trainer();
-                if (spec.resume()) {
+                if (resume) {
                     try (var scope = model.manager().newSubManager()) {
                         trainer.restore(Checkpoint.load(spec.out().resolve("checkpoint"), scope));
                     }

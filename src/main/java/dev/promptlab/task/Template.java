@@ -7,6 +7,8 @@ package dev.promptlab.task;
  * is the target (the only tokens the loss counts).
  */
 public record Template(String pattern) {
+    /** What reads as a slot: a name in braces (other braces are literal text). Before DEFAULT, which uses it. */
+    private static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("\\{[A-Za-z_][A-Za-z0-9_]*}");
     public static final Template DEFAULT = new Template("{input} {output}");
     private static final String INPUT = "{input}";
     private static final String OUTPUT = "{output}";
@@ -14,6 +16,13 @@ public record Template(String pattern) {
     public Template {
         if (pattern == null || pattern.isEmpty()) {
             throw new IllegalArgumentException("template must not be empty (default: \"{input} {output}\")");
+        }
+        java.util.regex.Matcher slot = SLOT.matcher(pattern);
+        while (slot.find()) {
+            if (!slot.group().equals(INPUT) && !slot.group().equals(OUTPUT)) {
+                throw new IllegalArgumentException("template \"" + pattern + "\" has an unknown slot " + slot.group()
+                        + " (the slots are {input} and {output}; an example has no other fields)");
+            }
         }
         int in = pattern.indexOf(INPUT);
         int out = pattern.indexOf(OUTPUT);

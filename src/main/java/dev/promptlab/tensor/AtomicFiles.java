@@ -79,6 +79,47 @@ public final class AtomicFiles {
         }
     }
 
+    /** A temporary file of {@link #write}: {@code .NAME.DIGITS.tmp}. */
+    private static final java.util.regex.Pattern TEMP_FILE = java.util.regex.Pattern.compile("\\..+\\.\\d+\\.tmp");
+    /** A staging directory of {@link #writeDirectory}: {@code .NAME.DIGITS}. */
+    private static final java.util.regex.Pattern STAGING = java.util.regex.Pattern.compile("\\.(.+)\\.\\d+");
+    /** A directory {@link #writeDirectory} set aside: {@code .NAME.old.DIGITS}. */
+    private static final java.util.regex.Pattern SET_ASIDE = java.util.regex.Pattern.compile("\\.(.+)\\.old\\.\\d+");
+
+    /** Whether {@code p} is something a write killed midway leaves (a temporary file or directory). */
+    public static boolean isLeftover(Path p) {
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        return TEMP_FILE.matcher(name).matches() || STAGING.matcher(name).matches() || SET_ASIDE.matcher(name).matches();
+    }
+
+    /**
+     * Repairs what processes killed inside {@link #write} or {@link #writeDirectory} left in
+     * {@code dir}: a directory set aside while being replaced is put back when the new one never
+     * arrived (it is complete: it was the previous version), and temporary files, staging
+     * directories and set-aside copies that are no longer needed are deleted. Call it before
+     * reading what is in {@code dir}, while no other process writes there (e.g. under the run's lock).
+     */
+    public static void recoverLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        java.util.List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.sorted().toList();
+        }
+        for (Path p : entries) {
+            java.util.regex.Matcher aside = SET_ASIDE.matcher(p.getFileName().toString());
+            if (Files.isDirectory(p) && aside.matches() && !Files.exists(dir.resolve(aside.group(1)))) {
+                Files.move(p, dir.resolve(aside.group(1))); // at most one per name: each write deletes its own
+            }
+        }
+        for (Path p : entries) {
+            if (Files.exists(p) && isLeftover(p)) {
+                deleteTree(p);
+            }
+        }
+    }
+
     /** Deletes a file or directory tree if it exists. */
     public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {

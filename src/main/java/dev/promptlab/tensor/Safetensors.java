@@ -68,53 +68,102 @@ public final class Safetensors {
         }
         ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, lenBuf, 0, file);
-        long headerLen = lenBuf.flip().getLong();
-        if (headerLen <= 0 || headerLen > 100_000_000L || 8 + headerLen > size) {
-            throw new IOException(file + ": corrupt safetensors header length " + headerLen
-                    + " (file has " + size + " bytes)");
-        }
+        long headerLen = checkHeaderLength(lenBuf.flip().getLong(), size, file.toString());
         ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
         readFully(ch, hb, 8, file);
+        return parseHeader(file.toString(), hb.array(), size);
+    }
+
+    /**
+     * The header of a safetensors file held in memory ({@code bytes}: the whole file); {@code
+     * name} is what messages call it. Any malformed input is an {@link IOException} naming the
+     * file and the problem, never another exception (this is what the fuzz tests check).
+     */
+    public static Header parseHeader(String name, byte[] bytes) throws IOException {
+        if (bytes.length < 8) {
+            throw new IOException(name + ": not a safetensors file (only " + bytes.length + " bytes)");
+        }
+        long headerLen = checkHeaderLength(ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(),
+                bytes.length, name);
+        return parseHeader(name, java.util.Arrays.copyOfRange(bytes, 8, 8 + (int) headerLen), bytes.length);
+    }
+
+    private static long checkHeaderLength(long headerLen, long size, String name) throws IOException {
+        if (headerLen <= 0 || headerLen > 100_000_000L || 8 + headerLen > size) {
+            throw new IOException(name + ": corrupt safetensors header length " + headerLen + " (file has " + size
+                    + " bytes)");
+        }
+        return headerLen;
+    }
+
+    /** The header from its JSON bytes, for a file of {@code size} bytes. */
+    private static Header parseHeader(String file, byte[] headerBytes, long size) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            root = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IOException(file + ": safetensors header is not valid JSON: " + e.getMessage(), e);
+            throw new IOException(file + ": safetensors header is not valid JSON: " + JsonErrors.describe(e), e);
         }
-        long dataStart = 8 + headerLen;
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": safetensors header must be a JSON object of tensor name -> {dtype, shape,"
+                    + " data_offsets}");
+        }
+        long dataStart = 8 + headerBytes.length;
         long dataLen = size - dataStart;
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().equals("__metadata__")) {
+                if (!e.getValue().isObject()) {
+                    throw new IOException(file + ": safetensors __metadata__ must be an object of strings");
+                }
                 e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
                 continue;
             }
-            JsonNode t = e.getValue();
-            Dtype dtype;
-            try {
-                dtype = Dtype.valueOf(t.path("dtype").asText());
-            } catch (IllegalArgumentException ex) {
-                throw new IOException(file + ": tensor '" + e.getKey() + "' has unsupported dtype '"
-                        + t.path("dtype").asText() + "' (supported: F32, F16, BF16, I64, I32)");
-            }
-            long[] shape = new long[t.path("shape").size()];
-            long numel = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = t.path("shape").get(i).asLong();
-                numel *= shape[i];
-            }
-            long begin = t.path("data_offsets").get(0).asLong();
-            long end = t.path("data_offsets").get(1).asLong();
-            if (end - begin != numel * dtype.bytes || end > dataLen || begin < 0) {
-                throw new IOException(file + ": tensor '" + e.getKey() + "' byte range [" + begin + ", " + end
-                        + ") does not fit its shape or the file (data section " + dataLen
-                        + " bytes; truncated file?)");
-            }
-            tensors.put(e.getKey(), new TensorInfo(e.getKey(), dtype, shape, begin, end));
+            tensors.put(e.getKey(), tensorInfo(file, e.getKey(), e.getValue(), dataLen));
         }
         return new Header(tensors, metadata, dataStart);
+    }
+
+    /** One tensor's entry, checked: a known dtype, a shape of non-negative integers, a byte range inside the data. */
+    private static TensorInfo tensorInfo(String file, String name, JsonNode t, long dataLen) throws IOException {
+        String where = file + ": tensor '" + name + "'";
+        if (!t.isObject()) {
+            throw new IOException(where + ": expected {dtype, shape, data_offsets}, got " + t.getNodeType());
+        }
+        Dtype dtype;
+        try {
+            dtype = Dtype.valueOf(t.path("dtype").asText());
+        } catch (IllegalArgumentException ex) {
+            throw new IOException(where + " has unsupported dtype '" + t.path("dtype").asText()
+                    + "' (supported: F32, F16, BF16, I64, I32)");
+        }
+        JsonNode shapeNode = t.path("shape");
+        JsonNode offsets = t.path("data_offsets");
+        if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2 || !offsets.get(0).canConvertToLong()
+                || !offsets.get(1).canConvertToLong() || !offsets.get(0).isIntegralNumber()
+                || !offsets.get(1).isIntegralNumber()) {
+            throw new IOException(where + ": needs a shape array and data_offsets [begin, end] of integers");
+        }
+        long[] shape = new long[shapeNode.size()];
+        long numel = 1;
+        for (int i = 0; i < shape.length; i++) {
+            JsonNode d = shapeNode.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                throw new IOException(where + ": shape " + shapeNode + " must hold non-negative integers");
+            }
+            shape[i] = d.asLong();
+            numel = shape[i] == 0 || numel <= Long.MAX_VALUE / shape[i] ? numel * shape[i] : -1; // -1: overflow
+        }
+        long begin = offsets.get(0).asLong();
+        long end = offsets.get(1).asLong();
+        if (numel < 0 || numel > Long.MAX_VALUE / dtype.bytes || end - begin != numel * dtype.bytes || end > dataLen
+                || begin < 0 || end < begin) {
+            throw new IOException(where + " byte range [" + begin + ", " + end
+                    + ") does not fit its shape or the file (data section " + dataLen + " bytes; truncated file?)");
+        }
+        return new TensorInfo(name, dtype, shape, begin, end);
     }
 
     /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.promptlab.tensor.AtomicFiles;
+import dev.promptlab.tensor.JsonErrors;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -59,42 +60,45 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         this.sourceDir = dir;
         this.sourceFiles = List.copyOf(sourceFiles);
 
-        // Vocabulary: the model's, plus added tokens (which may lie outside it).
-        Map<String, Integer> m = new HashMap<>();
+        // Vocabulary: the model's, plus added tokens (which may lie outside it, or re-use a vocabulary string:
+        // then both ids exist, and the string reads as the added one)
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>();
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) { // BPE, WordPiece, WordLevel
-            vocab.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asInt()));
-        } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], id = position
+            vocab.fields().forEachRemaining(e -> entries.add(Map.entry(e.getKey(),
+                    tokenId(dir, "model.vocab \"" + e.getKey() + "\"", e.getValue()))));
+        } else if (vocab.isArray() && vocab.size() < MAX_ID) { // Unigram: [[piece, score], ...], id = position
             for (int i = 0; i < vocab.size(); i++) {
-                m.put(vocab.get(i).path(0).asText(), i);
+                entries.add(Map.entry(vocab.get(i).path(0).asText(), i));
             }
         } else {
             throw new IllegalArgumentException("tokenizer.json in " + dir
-                    + " has no model.vocab (object or array), found " + vocab);
+                    + " has no model.vocab (object, or array of fewer than " + MAX_ID + " pieces), found "
+                    + (vocab.isArray() ? "an array of " + vocab.size() : vocab.getNodeType()));
         }
         List<Integer> specials = new ArrayList<>();
         for (JsonNode t : root.path("added_tokens")) {
-            int id = t.path("id").asInt(-1);
-            String content = t.path("content").asText(null);
-            if (id < 0 || content == null) {
+            String content = t.path("content").isTextual() ? t.path("content").asText() : null;
+            if (content == null || !t.path("id").isIntegralNumber()) {
                 throw new IllegalArgumentException("tokenizer.json in " + dir + ": bad added_tokens entry " + t);
             }
-            m.put(content, id);
+            int id = tokenId(dir, "added_tokens \"" + content + "\"", t.path("id"));
+            entries.add(Map.entry(content, id));
             if (t.path("special").asBoolean(false)) {
                 specials.add(id);
             }
         }
         Collections.sort(specials);
         int size = 0;
-        for (int id : m.values()) {
-            size = Math.max(size, id + 1);
+        for (Map.Entry<String, Integer> e : entries) {
+            size = Math.max(size, e.getValue() + 1);
         }
         byId = new String[size];
-        m.forEach((tok, id) -> {
-            if (id >= 0) {
-                byId[id] = tok;
-            }
-        });
+        Map<String, Integer> m = new HashMap<>();
+        for (Map.Entry<String, Integer> e : entries) { // later entries (added tokens) win, as in the library
+            byId[e.getValue()] = e.getKey();
+            m.put(e.getKey(), e.getValue());
+        }
         this.ids = m;
         this.specialIds = List.copyOf(specials);
 
@@ -103,6 +107,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         this.padId = specialId(tokenizerConfig, "pad_token", config, "pad_token_id");
         this.addsBos = tokenizerConfig != null && tokenizerConfig.path("add_bos_token").asBoolean(false);
 
+        refuseWhatCrashesTheLibrary(dir, root);
         // Options: no special tokens added, no truncation, no padding (DJL defaults to truncating
         // at 512 and padding to the longest, which would silently corrupt long prompts).
         Map<String, String> options = Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
@@ -115,6 +120,64 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             throw new IllegalArgumentException("the tokenizers library rejected the tokenizer of " + dir
                     + " (" + String.join(", ", sourceFiles) + "): " + e.getMessage(), e);
         }
+        // the library accepts some files it cannot encode with (a WordLevel model whose unk_token is not in its
+        // vocabulary fails on the first unknown word): find out now, not in the middle of a run
+        try {
+            hf.encode(PROBE, false, false);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the tokenizer of " + dir + " (" + String.join(", ", sourceFiles)
+                    + ") cannot encode text: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses, with an {@link IllegalArgumentException}, what the Rust tokenizers library (0.21)
+     * does not reject but panics on, which aborts the whole JVM (found by fuzzing: see
+     * {@code fuzz.TokenizerJsonFuzzTest}): a BPE model's merge cuts its second symbol after
+     * {@code continuing_subword_prefix}'s length in bytes, so a second symbol shorter than the
+     * prefix (or cut inside a character) crashes the process.
+     */
+    private static void refuseWhatCrashesTheLibrary(Path dir, JsonNode root) {
+        JsonNode model = root.path("model");
+        JsonNode prefix = model.path("continuing_subword_prefix");
+        if (!prefix.isTextual() || prefix.asText().isEmpty()) {
+            return;
+        }
+        int cut = prefix.asText().getBytes(StandardCharsets.UTF_8).length;
+        for (JsonNode merge : model.path("merges")) {
+            String second;
+            if (merge.isTextual()) { // "a b"
+                String[] parts = merge.asText().split(" ", -1);
+                second = parts.length == 2 ? parts[1] : null;
+            } else { // ["a", "b"]
+                second = merge.isArray() && merge.size() == 2 && merge.get(1).isTextual() ? merge.get(1).asText() : null;
+            }
+            if (second == null) {
+                continue; // the library refuses a malformed merge itself
+            }
+            byte[] bytes = second.getBytes(StandardCharsets.UTF_8);
+            boolean boundary = cut <= bytes.length && (cut == bytes.length || (bytes[cut] & 0xC0) != 0x80);
+            if (!boundary) {
+                throw new IllegalArgumentException("tokenizer.json in " + dir + ": merge " + merge + " does not continue"
+                        + " with model.continuing_subword_prefix \"" + prefix.asText() + "\" (each merge's second symbol"
+                        + " must be at least the prefix's length)");
+            }
+        }
+    }
+
+    /** Text every usable tokenizer encodes: letters, digits, punctuation, spaces and a word no vocabulary has. */
+    private static final String PROBE = "The quick brown fox, 42 times! zqxjvw";
+
+    /** The most ids a vocabulary may have here (the largest real ones have about 260,000). */
+    static final int MAX_ID = 1 << 22;
+
+    /** A vocabulary id from the JSON: an integer in [0, {@link #MAX_ID}), or an error naming the entry. */
+    private static int tokenId(Path dir, String entry, JsonNode id) {
+        if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0 || id.asInt() >= MAX_ID) {
+            throw new IllegalArgumentException("tokenizer.json in " + dir + ": " + entry + " has id " + id
+                    + "; ids are integers in [0, " + MAX_ID + ")");
+        }
+        return id.asInt();
     }
 
     /**
@@ -142,8 +205,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
                 json = Files.readString(tj, StandardCharsets.UTF_8);
                 root = TokenizerJson.MAPPER.readTree(json);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + tj + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(tj + ": not a readable tokenizer.json: " + JsonErrors.describe(e), e);
             }
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException(tj + ": expected a JSON object (a Hugging Face tokenizer.json)");
+            }
+            TokenizerJson.requireStrictJson(root, tj);
+            // the library gets the JSON as written here, not the file's text: what Jackson reads leniently (a key given
+            // twice, text after the object) the library's own parser refuses, in places by aborting the JVM
+            json = TokenizerJson.toJson(root);
         } else if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
             files.add("vocab.json");
             files.add("merges.txt");
@@ -248,10 +318,21 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public int[] encode(String text) {
         Objects.requireNonNull(text, "text");
-        long[] ids = hf.encode(text, false, false).getIds();
+        long[] ids;
+        try {
+            ids = hf.encode(text, false, false).getIds();
+        } catch (RuntimeException e) { // the library's refusal of this text (e.g. a word it has no id for)
+            throw new IllegalArgumentException("the tokenizer of " + sourceDir + " cannot encode \""
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\": " + e.getMessage(), e);
+        }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            out[i] = Math.toIntExact(ids[i]);
+            if (ids[i] < 0 || ids[i] >= byId.length) { // the library's model knows an id the vocabulary does not list
+                throw new IllegalArgumentException("the tokenizer of " + sourceDir + " produced id " + ids[i]
+                        + ", beyond its vocabulary of " + byId.length + " (tokenizer.json's vocab and added_tokens"
+                        + " disagree with its model)");
+            }
+            out[i] = (int) ids[i];
         }
         return out;
     }
@@ -263,7 +344,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             checkId(ids[i]);
             l[i] = ids[i];
         }
-        return hf.decode(l, true);
+        try {
+            return hf.decode(l, true);
+        } catch (RuntimeException e) { // the library's refusal (e.g. an id its decoder has no piece for)
+            throw new IllegalArgumentException("the tokenizer of " + sourceDir + " cannot decode "
+                    + Arrays.toString(ids.length > 20 ? Arrays.copyOf(ids, 20) : ids) + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -344,7 +430,8 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     private void checkId(int id) {
         if (id < 0 || id >= byId.length) {
-            throw new IllegalArgumentException("token id " + id + " out of range [0, " + byId.length + ")");
+            throw new IllegalArgumentException("token id " + id + " out of range [0, " + byId.length + ") of the tokenizer of "
+                    + sourceDir);
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.promptlab.tensor.AtomicFiles;
+import dev.promptlab.tensor.JsonErrors;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,14 +25,51 @@ final class TokenizerJson {
 
     private TokenizerJson() {}
 
-    /** Parses a JSON file, or fails with a message naming the file. */
+    /** Parses a JSON file, or fails with an {@link IllegalArgumentException} naming the file. */
     static JsonNode read(Path file) {
         try {
             return MAPPER.readTree(file.toFile());
         } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("file not found: " + file, e);
+            throw new IllegalArgumentException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read JSON from " + file + ": " + e.getMessage(), e);
+            // a user's file: say which, and what is wrong with it (exit 2, not a crash)
+            throw new IllegalArgumentException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * Refuses JSON that Jackson reads but the Rust tokenizers library's parser (serde_json) does
+     * not, which the library (0.21) meets inside its decoder and normalizer sections with a panic
+     * that aborts the JVM (found by fuzzing): strings or keys holding an unpaired UTF-16 surrogate
+     * (an escape like \ud800 alone) and numbers beyond a double's range.
+     */
+    static void requireStrictJson(JsonNode node, Path file) {
+        if (node.isTextual()) {
+            requireWholeUnicode(node.asText(), file);
+        } else if (node.isNumber() && !node.isIntegralNumber() && !Double.isFinite(node.asDouble())
+                || node.isBigInteger() && !Double.isFinite(node.bigIntegerValue().doubleValue())) {
+            throw new IllegalArgumentException(file + ": the number " + node + " is out of range");
+        } else if (node.isContainerNode()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                requireWholeUnicode(e.getKey(), file);
+            }
+            for (JsonNode child : node) {
+                requireStrictJson(child, file);
+            }
+        }
+    }
+
+    private static void requireWholeUnicode(String s, Path file) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(file + ": a string holds an unpaired UTF-16 surrogate (\\u"
+                        + String.format("%04x", (int) c) + "), which is not Unicode text");
+            }
         }
     }
 

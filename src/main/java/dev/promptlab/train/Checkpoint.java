@@ -25,13 +25,22 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** A loaded checkpoint; its arrays live in the manager given to {@link #load}. */
+    /**
+     * A loaded checkpoint; its arrays live in the manager given to {@link #load}.
+     *
+     * @param losses the loss of the last step taken, then each prompt's (empty in a checkpoint
+     *     from before they were kept), so a run resumed at its last step reports what it reported
+     */
     public record State(int step, Map<String, NDArray> parameters, Map<String, NDArray> optimizer, long[] dataState,
-            long[] randomState) {}
+            long[] randomState, double[] losses) {}
 
     public static void save(Trainer trainer, Path dir) throws IOException {
+        double[] prompts = trainer.lastPromptLosses();
+        double[] losses = new double[prompts.length + 1];
+        losses[0] = trainer.lastLoss();
+        System.arraycopy(prompts, 0, losses, 1, prompts.length);
         save(dir, trainer.step(), trainer.config().steps(), trainer.parameters(), trainer.optimizer().state(),
-                trainer.data().state(), trainer.objective().randomState());
+                trainer.data().state(), trainer.objective().randomState(), losses);
     }
 
     /**
@@ -40,7 +49,7 @@ public final class Checkpoint {
      * ("m.NAME", "v.NAME"), its data position and random stream.
      */
     public static void save(Path dir, int step, int totalSteps, Map<String, NDArray> parameters,
-            Map<String, NDArray> optimizer, long[] dataState, long[] randomState) throws IOException {
+            Map<String, NDArray> optimizer, long[] dataState, long[] randomState, double[] losses) throws IOException {
         AtomicFiles.writeDirectory(dir, staging -> {
             Safetensors.write(staging.resolve("parameters.safetensors"), parameters, Map.of());
             Safetensors.write(staging.resolve("optimizer.safetensors"), optimizer, Map.of());
@@ -54,6 +63,10 @@ public final class Checkpoint {
             var random = state.putArray("random_state");
             for (long v : randomState) {
                 random.add(v);
+            }
+            var lossArray = state.putArray("losses");
+            for (double v : losses) {
+                lossArray.add(v);
             }
             AtomicFiles.writeString(staging.resolve("state.json"), JSON.writeValueAsString(state) + "\n");
         });
@@ -72,7 +85,15 @@ public final class Checkpoint {
         return new State(state.path("step").asInt(),
                 Safetensors.read(dir.resolve("parameters.safetensors"), manager),
                 Safetensors.read(dir.resolve("optimizer.safetensors"), manager), longs(state.path("data_state")),
-                longs(state.path("random_state")));
+                longs(state.path("random_state")), doubles(state.path("losses")));
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asDouble();
+        }
+        return out;
     }
 
     /** A JSON array of integers; a missing field (a checkpoint from before it existed) is empty. */

@@ -49,7 +49,8 @@ public final class MetricsWriter implements TrainListener {
             if (Files.exists(file)) {
                 List<String> kept = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                         .filter(line -> !line.isBlank() && stepOf(line) <= startStep).collect(Collectors.toList());
-                Files.write(file, kept, StandardCharsets.UTF_8);
+                // rewritten whole or not at all: a kill here must not cut the file
+                dev.promptlab.tensor.AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
             }
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);

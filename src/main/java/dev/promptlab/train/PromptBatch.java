@@ -94,7 +94,8 @@ public final class PromptBatch {
                 own.put(moment + name, state.get(moment + MultiPrompt.parameterName(k, name)));
             }
         }
+        double loss = trainer.lastPromptLosses().length > k ? trainer.lastPromptLosses()[k] : Double.NaN;
         Checkpoint.save(dir, trainer.step(), trainer.config().steps(), prompt.parameters(), own, data.state(k),
-                prompt.randomState());
+                prompt.randomState(), new double[] {loss, loss});
     }
 }

@@ -90,18 +90,25 @@ public final class Trainer {
                     NDArray lossArray = objective.loss(batch);
                     loss = lossArray.getFloat();
                     if (!Double.isFinite(loss)) {
-                        throw new TrainingDivergedException("loss is " + loss + " at step " + (step + 1)
-                                + "; try a lower learning rate (was " + lr + ")");
+                        throw new TrainingDivergedException(step + 1, "the loss is " + loss, lr, config.learningRate());
                     }
                     collector.backward(lossArray);
                 }
+                double[] norms;
                 if (promptGroups != null) {
-                    lastGradNorms = optimizer.clipGradientsPerGroup(config.gradClip(), promptGroups);
-                    gradNorm = java.util.Arrays.stream(lastGradNorms).max().orElse(0);
+                    norms = optimizer.clipGradientsPerGroup(config.gradClip(), promptGroups);
+                    gradNorm = java.util.Arrays.stream(norms).max().orElse(0);
                 } else {
                     gradNorm = optimizer.clipGradients(config.gradClip());
-                    lastGradNorms = new double[] {gradNorm};
+                    norms = new double[] {gradNorm};
                 }
+                for (int k = 0; k < norms.length; k++) { // checked before the update: a bad step changes nothing
+                    if (!Double.isFinite(norms[k])) {
+                        throw new TrainingDivergedException(step + 1, "the gradient norm"
+                                + (norms.length > 1 ? " of prompt " + k : "") + " is " + norms[k], lr, config.learningRate());
+                    }
+                }
+                lastGradNorms = norms;
                 optimizer.step(lr);
             }
             step++;
@@ -158,7 +165,10 @@ public final class Trainer {
         return objective;
     }
 
-    /** Continues from a checkpoint: parameters, optimizer moments, step, data position and random stream. */
+    /**
+     * Continues from a checkpoint: parameters, optimizer moments, step, data position, random
+     * stream and the last step's losses.
+     */
     public void restore(Checkpoint.State state) {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray saved = state.parameters().get(e.getKey());
@@ -174,5 +184,9 @@ public final class Trainer {
             objective.restoreRandomState(state.randomState());
         }
         step = state.step();
+        if (state.losses().length > 0) {
+            lastLoss = state.losses()[0];
+            lastPromptLosses = java.util.Arrays.copyOfRange(state.losses(), 1, state.losses().length);
+        }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** LoRA on language models: a no-op at B = 0, the same as merged weights, PEFT's names for GPT-2, dropout in training only. */
+/** LoRA on language models: a no-op at B = 0, the same as merged weights, PEFT's names and default targets per architecture, dropout in training only. */
 class LoraTest extends AdapterTestBase {
     @Test
     void aFreshLoraIsANoOp() {
@@ -84,6 +84,25 @@ class LoraTest extends AdapterTestBase {
             assertEquals("none", config.get("bias").asText());
             assertEquals(2, config.get("r").asInt());
             assertEquals(4.0, config.get("lora_alpha").asDouble());
+        }
+    }
+
+    /** Every architecture: PEFT's default targets and fan_in_fan_out, written down in {@link PeftLoraNames}. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("dev.promptlab.adapt.MethodModels#all")
+    void defaultTargetsAndConfigArePeftsPerArchitecture(MethodModels.Case c) throws Exception {
+        try (LanguageModel model = c.build(root, 1);
+                Lora lora = Lora.create(new LoraConfig(2, 4, Lora.targetsOrDefault(null, model)), model, new Rng(3))) {
+            String arch = model.config().arch();
+            assertEquals(PeftLoraNames.defaultTargets(arch), lora.config().targets(), "PEFT's default for " + c);
+            Path out = dir.resolve("lora-" + c);
+            AdapterFile.save(lora, model, out, "tiny");
+            JsonNode config = new ObjectMapper().readTree(out.resolve(AdapterFile.CONFIG).toFile());
+            assertEquals(PeftLoraNames.defaultTargets(arch), new ObjectMapper().convertValue(config.get("target_modules"),
+                    List.class), "adapter_config.json target_modules");
+            assertEquals(PeftLoraNames.fanInFanOut(arch), config.get("fan_in_fan_out").asBoolean());
+            Set<String> names = Safetensors.readHeader(out.resolve(AdapterFile.WEIGHTS)).tensors().keySet();
+            assertEquals(PeftLoraNames.tensors(arch).keySet(), names);
         }
     }
 

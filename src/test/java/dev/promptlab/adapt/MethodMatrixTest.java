@@ -87,8 +87,8 @@ class MethodMatrixTest extends AdapterTestBase {
                 m -> Map.of("prompt_embeddings", new Shape(3, c(m))),
                 concat(PROMPT_KEYS, "encoder_reparameterization_type", "encoder_hidden_size"), 0.01));
         out.add(new Method("lora", (m, rng) -> Lora.create(new LoraConfig(2, 4, 0.1, m.defaultLoraTargets()), m, rng),
-                m -> loraTargets(m).stream().mapToLong(w -> 2 * (shape(m, w).get(0) + shape(m, w).get(1))).sum(),
-                MethodMatrixTest::loraTensors, List.of("r", "lora_alpha", "lora_dropout", "target_modules", "bias",
+                m -> PeftLoraNames.tensors(m.config().arch()).values().stream().mapToLong(Shape::size).sum(),
+                m -> PeftLoraNames.tensors(m.config().arch()), List.of("r", "lora_alpha", "lora_dropout", "target_modules", "bias",
                         "fan_in_fan_out", "init_lora_weights"), 0.02));
         out.add(new Method("full", (m, rng) -> WeightSubset.of(m, WeightSubset.Part.ALL), LanguageModel::parameterCount,
                 null, null, 0.002));
@@ -99,28 +99,6 @@ class MethodMatrixTest extends AdapterTestBase {
         List<String> out = new ArrayList<>(a);
         out.addAll(List.of(b));
         return out;
-    }
-
-    private static List<String> loraTargets(LanguageModel m) {
-        return Lora.targetWeights(new LoraConfig(2, 4, m.defaultLoraTargets()), m);
-    }
-
-    private static Shape shape(LanguageModel m, String weight) {
-        return m.parameters().get(weight).getShape();
-    }
-
-    /** PEFT's LoRA tensors: nn.Linear orientation, under base_model.model. and the module's Hugging Face path. */
-    private static Map<String, Shape> loraTensors(LanguageModel m) {
-        Map<String, Shape> s = new TreeMap<>();
-        for (String w : loraTargets(m)) {
-            String module = "base_model.model." + m.modulePath(w);
-            // the checkpoint's weight is (in, out) for Conv1D models (fan_in_fan_out), else nn.Linear's (out, in)
-            long in = m.fanInFanOut() ? shape(m, w).get(0) : shape(m, w).get(1);
-            long out = m.fanInFanOut() ? shape(m, w).get(1) : shape(m, w).get(0);
-            s.put(module + ".lora_A.weight", new Shape(2, in));
-            s.put(module + ".lora_B.weight", new Shape(out, 2));
-        }
-        return s;
     }
 
     static Stream<Arguments> matrix() {

@@ -14,14 +14,25 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The prompt's gradient through the frozen GPT agrees with central finite differences. */
+/**
+ * The prompt's gradient through the frozen GPT agrees with central finite differences,
+ * component by component and relative to its size. The model's weights are drawn large (as in
+ * {@link MethodModels}) so that the prompt's gradients are far above the finite differences'
+ * float32 noise (about 1e-4 here), and only components at least 100 times that noise are
+ * compared: a check that an absolute floor as large as the gradients themselves would pass.
+ */
 class SoftPromptGradientTest {
+    private static final double EPS = 1e-2;
+    private static final double NOISE = 1e-4;
+    private static final double RELATIVE = 0.02;
+
     @Test
     void gradientMatchesFiniteDifferences() {
         ModelConfig config = new ModelConfig("gpt", 30, 32, 16, 2, 2, 64, 1e-5, 1, 2);
         try (NDManager root = NDManager.newBaseManager();
                 LanguageModel model = new GptArchitecture().init(config, root, new Rng(1));
                 SoftPrompt prompt = SoftPrompt.create(new SoftPromptConfig(3, SoftPromptConfig.Init.RANDOM, null), model, null, new Rng(2))) {
+            MethodModels.randomise(model, 5);
             int[][] windows = {{1, 5, 6, 7, 8, 9}, {1, 9, 8, 3, 4, 2}};
             AdapterObjective objective = new AdapterObjective(model, prompt);
             NDArray p = prompt.embeddings();
@@ -34,26 +45,29 @@ class SoftPromptGradientTest {
                 analytic = p.getGradient().toFloatArray();
             }
             float[] values = p.toFloatArray();
-            double eps = 1e-2;
-            double maxErr = 0;
-            double maxGrad = 0;
-            for (int i = 0; i < values.length; i += 5) {
+            int compared = 0;
+            double worst = 0;
+            for (int i = 0; i < values.length; i++) {
+                if (Math.abs(analytic[i]) < 100 * NOISE) {
+                    continue;
+                }
                 float[] plus = values.clone();
-                plus[i] += eps;
+                plus[i] += EPS;
                 float[] minus = values.clone();
-                minus[i] -= eps;
-                double lp = loss(objective, p, plus, windows, root);
-                double lm = loss(objective, p, minus, windows, root);
-                double numeric = (lp - lm) / (2 * eps);
-                maxErr = Math.max(maxErr, Math.abs(numeric - analytic[i]));
-                maxGrad = Math.max(maxGrad, Math.abs(analytic[i]));
+                minus[i] -= EPS;
+                double numeric = (loss(objective, p, plus, windows, root) - loss(objective, p, minus, windows, root))
+                        / (2 * EPS);
+                double relative = Math.abs(numeric - analytic[i]) / Math.abs(analytic[i]);
+                worst = Math.max(worst, relative);
+                assertTrue(relative <= RELATIVE, "component " + i + ": analytic " + analytic[i] + ", numeric " + numeric);
+                compared++;
             }
-            System.out.printf("soft prompt gradient: max |analytic - numeric| = %.2e (max |grad| %.2e)%n", maxErr, maxGrad);
-            assertTrue(maxGrad > 1e-4, "the prompt must get a gradient");
-            assertTrue(maxErr < 2e-3 + 0.02 * maxGrad, "max error " + maxErr);
+            System.out.printf("soft prompt gradient: %d of %d components compared, max relative error %.2e%n", compared,
+                    values.length, worst);
+            assertTrue(compared >= values.length / 2, "only " + compared + " of " + values.length
+                    + " components are well above the noise: the check would prove little");
         }
     }
-
     private static double loss(AdapterObjective objective, NDArray p, float[] values, int[][] windows, NDManager root) {
         p.set(values);
         try (NDManager scope = root.newSubManager()) {

@@ -80,6 +80,25 @@ final class SyntheticText {
         return "{\"input\": \"" + input + "\", \"output\": \"" + output + "\"}";
     }
 
+    /** The files of {@link #taskAndModel}. */
+    record TaskAndModel(Path corpus, Path train, Path model) {}
+
+    /**
+     * In {@code dir}: corpus.txt (300 lines), train.jsonl (the yes/no task, 24 examples per label) and
+     * m/, a random 1-layer GPT (16 wide, 2 heads, context 32) with a word tokenizer fitted on the corpus.
+     */
+    static TaskAndModel taskAndModel(Path dir) throws IOException {
+        TaskAndModel t = new TaskAndModel(dir.resolve("corpus.txt"), dir.resolve("train.jsonl"), dir.resolve("m"));
+        writeCorpus(t.corpus(), 300, 7);
+        writeTask(t.train(), 24, false, 8);
+        CliRunner.Result r = CliRunner.run("init-model", "--arch", "gpt", "--layers", "1", "--heads", "2", "--hidden", "16",
+                "--context", "32", "--corpus", t.corpus().toString(), "--out", t.model().toString());
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("init-model failed: " + r);
+        }
+        return t;
+    }
+
     /** A random 1-layer GPT (16 wide, 2 heads) with a word tokenizer fitted on a small corpus, made by init-model. */
     static Path initTinyModel(Path dir, int context) throws IOException {
         Path corpus = dir.resolve("corpus.txt");

@@ -171,6 +171,36 @@ class HfTokenizerTest {
         }
     }
 
+    /**
+     * Found by fuzzing: the tokenizers library panics, aborting the JVM, on a BPE merge whose second
+     * symbol is shorter than continuing_subword_prefix; promptlab refuses the file before the library
+     * sees it; likewise a lone surrogate escape, which its JSON parser refuses inside the decoder with a panic.
+     * Ids outside int range, and a file the library loads but cannot encode with, are refused too.
+     */
+    @Test
+    void filesThatWouldCrashOrBreakTheLibraryAreRefused(@TempDir Path tmp) throws IOException {
+        Path dir = writeTokenizerJson(tmp);
+        Path file = dir.resolve("tokenizer.json");
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("\"continuing_subword_prefix\": \"\"", "\"continuing_subword_prefix\": \"F32\""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfTokenizer.load(dir));
+        assertTrue(e.getMessage().contains("continuing_subword_prefix \"F32\""), e.getMessage());
+        Files.writeString(file, good.replace("\"id\": 260", "\"id\": 9223372036854775807"));
+        e = assertThrows(IllegalArgumentException.class, () -> HfTokenizer.load(dir));
+        assertTrue(e.getMessage().contains("9223372036854775807") && e.getMessage().contains("ids are integers in [0, "),
+                e.getMessage());
+        Files.writeString(file, good.replace("\"decoder\": {\"type\": \"ByteLevel\"", "\"decoder\": {\"type\": \"\\ud800\""));
+        e = assertThrows(IllegalArgumentException.class, () -> HfTokenizer.load(dir)); // the library aborted on it
+        assertTrue(e.getMessage().contains("unpaired UTF-16 surrogate"), e.getMessage());
+        Files.writeString(file, """
+                {"version": "1.0", "added_tokens": [], "normalizer": null, "pre_tokenizer": {"type": "Whitespace"},
+                 "post_processor": null, "decoder": null,
+                 "model": {"type": "WordLevel", "vocab": {"the": 0, "cat": 1}, "unk_token": "<unk>"}}
+                """);
+        e = assertThrows(IllegalArgumentException.class, () -> HfTokenizer.load(dir));
+        assertTrue(e.getMessage().contains("cannot encode text"), e.getMessage());
+    }
+
     @Test
     void missingFilesAreReportedWithTheDirectory(@TempDir Path tmp) throws IOException {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfTokenizer.load(tmp));

@@ -151,14 +151,14 @@ public final class BuiltinPretraining {
         }
     }
 
-    /** BOS document EOS, concatenated. */
-    static int[] tokenStream(List<String> documents, Tokenizer tokenizer) {
+    /** BOS document EOS, concatenated (EOS opens documents too for a vocabulary without BOS). */
+    public static int[] tokenStream(List<String> documents, Tokenizer tokenizer) {
         List<int[]> parts = new ArrayList<>(documents.size());
         int total = 0;
         for (String d : documents) {
             int[] ids = tokenizer.encode(d);
             int[] doc = new int[ids.length + 2];
-            doc[0] = tokenizer.bosId();
+            doc[0] = tokenizer.bosId() >= 0 ? tokenizer.bosId() : tokenizer.eosId();
             System.arraycopy(ids, 0, doc, 1, ids.length);
             doc[doc.length - 1] = tokenizer.eosId();
             parts.add(doc);

@@ -51,9 +51,13 @@ public final class ModelFigures {
         this.seed = seed;
     }
 
-    /** Mean next-token loss (nats) over non-overlapping windows of a BOS doc EOS stream. */
+    /** Mean next-token loss (nats) over non-overlapping windows of a BOS doc EOS stream, a context long each. */
     public static double heldOutLoss(LanguageModel model, int[] stream) {
-        int length = model.config().contextLength();
+        return heldOutLoss(model, stream, model.config().contextLength());
+    }
+
+    /** Mean next-token loss (nats) over non-overlapping windows of {@code length} predicted tokens. */
+    public static double heldOutLoss(LanguageModel model, int[] stream, int length) {
         double sum = 0;
         long count = 0;
         for (int start = 0; start + 1 < stream.length; start += length) {

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * Regenerates the golden llama-family fixtures under {@code src/test/resources/golden/}: for
- * llama-tiny and qwen2-tiny a random checkpoint in the Hugging Face layout (saved by the Java
+ * llama-tiny, qwen2-tiny and the variants (llama3 and linear rope_scaling, an explicit head_dim,
+ * a small rope_theta) a random checkpoint in the Hugging Face layout (saved by the Java
  * code), token id sequences, and the log-probabilities that the independent NumPy implementation
  * {@code tools/llama_reference.py} computes for them.
  *
@@ -37,8 +38,16 @@ public final class LlamaFixtures {
         try (NDManager manager = NDManager.newBaseManager()) {
             write(root.resolve("llama-tiny"), LlamaTiny.llamaJson(), manager, 20240611L, LENGTHS);
             write(root.resolve("qwen2-tiny"), LlamaTiny.qwen2Json(), manager, 20240612L, LENGTHS);
+            writeVariants(root, manager);
         }
         System.out.println("wrote " + root.toAbsolutePath());
+    }
+
+    /** The configurations the live check also covers, so they are checked without python too. */
+    static void writeVariants(Path root, NDManager manager) throws IOException, InterruptedException {
+        write(root.resolve("llama3-rope-scaling"), LlamaTiny.llama3ScaledJson(), manager, 20240613L, LENGTHS);
+        write(root.resolve("mistral-head-dim"), LlamaTiny.mistralHeadDimJson(), manager, 20240614L, LENGTHS);
+        write(root.resolve("qwen2-rope-theta"), LlamaTiny.qwen2ThetaJson(), manager, 20240615L, LENGTHS);
     }
 
     /**

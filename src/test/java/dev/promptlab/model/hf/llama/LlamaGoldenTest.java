@@ -17,12 +17,12 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Java llama-family log-probabilities against the independent NumPy implementation
- * (tools/llama_reference.py): the committed fixtures, and a live run on fresh checkpoints that
- * also cover rope_scaling (llama3, linear) and an explicit head_dim.
+ * (tools/llama_reference.py): the committed fixtures (llama, qwen2, and the variants: rope_scaling
+ * llama3 and linear, an explicit head_dim, a small rope_theta), and a live run on fresh
+ * checkpoints of the variants (python3 with numpy; required when {@code CI} is set).
  */
 class LlamaGoldenTest {
     private static final double TOLERANCE = 1e-4;
@@ -35,6 +35,21 @@ class LlamaGoldenTest {
     @Test
     void qwen2TinyMatchesCommittedLogProbs() throws Exception {
         checkFixture("qwen2-tiny", "qwen2");
+    }
+
+    @Test
+    void llama3RopeScalingMatchesCommittedLogProbs() throws Exception {
+        checkFixture("llama3-rope-scaling", "llama");
+    }
+
+    @Test
+    void mistralHeadDimAndLinearScalingMatchCommittedLogProbs() throws Exception {
+        checkFixture("mistral-head-dim", "mistral");
+    }
+
+    @Test
+    void qwen2RopeThetaMatchesCommittedLogProbs() throws Exception {
+        checkFixture("qwen2-rope-theta", "qwen2");
     }
 
     private static void checkFixture(String name, String modelType) throws Exception {
@@ -50,25 +65,10 @@ class LlamaGoldenTest {
 
     @Test
     void matchesLiveNumpyReference(@TempDir Path tmp) throws Exception {
-        assumeTrue(HfGolden.pythonWithNumpy(), "python3 with numpy is not on the PATH: live reference check skipped");
-        ObjectNode llama3 = LlamaTiny.llamaJson();
-        llama3.put("rope_theta", 100.0); // wavelengths 6, 20, 63, 199: kept, blended, blended, scaled
-        ObjectNode scaling = llama3.putObject("rope_scaling");
-        scaling.put("rope_type", "llama3");
-        scaling.put("factor", 8.0);
-        scaling.put("low_freq_factor", 1.0);
-        scaling.put("high_freq_factor", 4.0);
-        scaling.put("original_max_position_embeddings", 64);
-        ObjectNode mistral = LlamaTiny.llamaJson();
-        mistral.put("model_type", "mistral");
-        mistral.remove("attention_bias");
-        mistral.remove("mlp_bias");
-        mistral.put("head_dim", 12); // not hidden / heads = 8
-        mistral.put("rope_theta", 50.0);
-        mistral.putObject("rope_scaling").put("type", "linear").put("factor", 2.5);
-        mistral.put("sliding_window", 4096);
-        ObjectNode qwen2 = LlamaTiny.qwen2Json();
-        qwen2.put("rope_theta", 30.0);
+        HfGolden.requireNumpy();
+        ObjectNode llama3 = LlamaTiny.llama3ScaledJson();
+        ObjectNode mistral = LlamaTiny.mistralHeadDimJson();
+        ObjectNode qwen2 = LlamaTiny.qwen2ThetaJson();
         int[] lengths = {13, 1, 24};
         try (NDManager manager = NDManager.newBaseManager()) {
             long seed = 99;

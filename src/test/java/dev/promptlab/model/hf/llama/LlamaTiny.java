@@ -49,6 +49,39 @@ final class LlamaTiny {
     }
 
     /** Qwen2 with q/k/v biases, one key/value head (multi-query), tied embeddings, rope_theta 1e6. */
+    /** llama with llama3 rope_scaling: wavelengths 6, 20, 63, 199 at theta 100 are kept, blended, blended, scaled. */
+    static ObjectNode llama3ScaledJson() {
+        ObjectNode llama3 = llamaJson();
+        llama3.put("rope_theta", 100.0);
+        ObjectNode scaling = llama3.putObject("rope_scaling");
+        scaling.put("rope_type", "llama3");
+        scaling.put("factor", 8.0);
+        scaling.put("low_freq_factor", 1.0);
+        scaling.put("high_freq_factor", 4.0);
+        scaling.put("original_max_position_embeddings", 64);
+        return llama3;
+    }
+
+    /** mistral with an explicit head_dim (12, not hidden / heads = 8) and linear rope_scaling. */
+    static ObjectNode mistralHeadDimJson() {
+        ObjectNode mistral = llamaJson();
+        mistral.put("model_type", "mistral");
+        mistral.remove("attention_bias");
+        mistral.remove("mlp_bias");
+        mistral.put("head_dim", 12);
+        mistral.put("rope_theta", 50.0);
+        mistral.putObject("rope_scaling").put("type", "linear").put("factor", 2.5);
+        mistral.put("sliding_window", 4096);
+        return mistral;
+    }
+
+    /** qwen2 with a small rope_theta (30), so the rotation differs visibly between positions. */
+    static ObjectNode qwen2ThetaJson() {
+        ObjectNode qwen2 = qwen2Json();
+        qwen2.put("rope_theta", 30.0);
+        return qwen2;
+    }
+
     static ObjectNode qwen2Json() {
         ObjectNode o = llamaJson();
         o.put("model_type", "qwen2");

@@ -10,15 +10,18 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * OPT against tools/opt_reference.py: the committed opt-tiny fixture (pre-LN, E = C) and, live,
+ * OPT against tools/opt_reference.py: the committed opt-tiny fixture (pre-LN, E = C) and
+ * opt-350m-layout fixture, and both live:
  * OPT-350m's layout (post-LN, no final norm, project_in / project_out). {@link #main}
- * regenerates the committed fixture (see {@link HfGolden}).
+ * regenerates the committed fixtures (see {@link HfGolden}).
  */
 class OptGoldenTest extends ReferenceMatchTest {
+    private static final long VARIANT_SEED = 20240613L;
     private static final long FIXTURE_SEED = 20240611L;
 
     public static void main(String[] args) throws Exception {
         HfGolden.regenerate("opt-tiny", OptTiny.config(), Opt::expectedShapes, FIXTURE_SEED);
+        HfGolden.regenerate("opt-350m-layout", OptTiny.projected(), Opt::expectedShapes, VARIANT_SEED);
     }
 
     @Override
@@ -29,6 +32,11 @@ class OptGoldenTest extends ReferenceMatchTest {
     @Override
     protected ObjectNode config() {
         return OptTiny.config();
+    }
+
+    @Override
+    protected String variantFixture() {
+        return "opt-350m-layout";
     }
 
     @Override
