@@ -111,7 +111,8 @@ public final class WaywardStudy {
         Path file = out.resolve("config.json");
         if (resume) {
             JsonNode before = JSON.readTree(file.toFile());
-            if (!before.equals(settings)) {
+            // compared as written: a number read back may come in another node type (an int for a long)
+            if (!before.equals(JSON.readTree(JSON.writeValueAsString(settings)))) {
                 throw new IllegalArgumentException(out + " holds a waywardness run with other settings than these;"
                         + " resume it with the options it was started with, or choose another --out");
             }
