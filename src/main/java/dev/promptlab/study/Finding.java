@@ -12,7 +12,10 @@ public record Finding(String claim, String measured, Verdict verdict) {
 
     /** How a measurement compares with the claim. */
     public enum Verdict {
-        AGREES("agrees"), PARTLY("partly agrees"), DISAGREES("does not agree"), NOT_MEASURED("not measured");
+        AGREES("agrees"), PARTLY("partly agrees"), DISAGREES("does not agree"),
+        /** The difference the claim is about is smaller than this run can resolve. */
+        TOO_CLOSE("too close to tell"),
+        NOT_MEASURED("not measured");
 
         private final String label;
 

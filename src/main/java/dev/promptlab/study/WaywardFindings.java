@@ -20,6 +20,8 @@ final class WaywardFindings {
     /** The paper's "within about 2 %" of the best, in accuracy points. */
     static final double TOLERANCE_POINTS = 2;
     private static final double TOLERANCE = TOLERANCE_POINTS / 100;
+    /** Gaps that differ by less than this (one accuracy point) are not told apart. */
+    static final double RESOLUTION = 0.01;
 
     private final WaywardStudy.Outcome outcome;
     private final List<WaywardSelected> compared; // selected prompts with a γ = 0 baseline
@@ -118,8 +120,12 @@ final class WaywardFindings {
         }
         boolean gapShrinks = gaps[gaps.length - 1] < gaps[0];
         boolean f1Holds = f1s[f1s.length - 1] >= f1s[0] - 0.01;
-        return new Finding(claim, "mean over targets: " + String.join("; ", parts) + ".", gapShrinks && f1Holds
-                ? Finding.Verdict.AGREES : gapShrinks || f1Holds ? Finding.Verdict.PARTLY : Finding.Verdict.DISAGREES);
+        String measured = "mean over targets: " + String.join("; ", parts) + ".";
+        if (Math.abs(gaps[gaps.length - 1] - gaps[0]) < RESOLUTION && f1Holds) {
+            return new Finding(claim, measured, Finding.Verdict.TOO_CLOSE);
+        }
+        return new Finding(claim, measured, gapShrinks && f1Holds ? Finding.Verdict.AGREES
+                : gapShrinks || f1Holds ? Finding.Verdict.PARTLY : Finding.Verdict.DISAGREES);
     }
 
     private Finding length() {
@@ -142,6 +148,9 @@ final class WaywardFindings {
         String measured = String.format("unrelated targets, mean over models and tasks: %s; rank correlation of gap"
                 + " with length %.2f.", String.join("; ", parts), rho);
         boolean shrinksOverall = gaps.get(gaps.size() - 1) < gaps.get(0);
+        if (Math.abs(gaps.get(gaps.size() - 1) - gaps.get(0)) < RESOLUTION) {
+            return new Finding(claim, measured, Finding.Verdict.TOO_CLOSE);
+        }
         return new Finding(claim, measured, rho < 0 && shrinksOverall ? Finding.Verdict.AGREES
                 : rho < 0 || shrinksOverall ? Finding.Verdict.PARTLY : Finding.Verdict.DISAGREES);
     }
