@@ -16,21 +16,20 @@ import java.util.function.Consumer;
  * its report and the paper's claims next to our figures with a verdict.
  */
 public final class Reproduce {
-    /** One paper's study as reproduce runs it. */
-    public interface Study {
-        /** The directory name under OUT ({@code bayes}, {@code wayward}). */
-        String name();
-
-        /** The paper, as the index names it. */
-        String paper();
-
-        /**
-         * Runs the quick study into {@code dir} (empty) and returns its claims next to our figures.
-         *
-         * @param threads CPU threads of the tensor engine, recorded with the settings
-         */
+    /** How a study runs its quick settings into {@code dir} (empty) and returns its claims next to our figures. */
+    @FunctionalInterface
+    public interface Runner {
+        /** @param threads CPU threads of the tensor engine, recorded with the settings */
         List<Finding> run(Path dir, int threads, Consumer<String> log) throws IOException;
     }
+
+    /**
+     * One paper's study as reproduce runs it.
+     *
+     * @param name the directory name under OUT ({@code bayes}, {@code wayward})
+     * @param paper the paper, as the index names it
+     */
+    public record Study(String name, String paper, Runner runner) {}
 
     /**
      * One study of the index.
@@ -52,7 +51,9 @@ public final class Reproduce {
      * The studies, in the order they run. The ICL vs prompt tuning study (Sun et al. 2023) joins
      * this list as a third {@link Study} when it is built.
      */
-    public static final List<Study> STUDIES = List.of(new BayesQuick(), new WaywardQuick());
+    public static final List<Study> STUDIES = List.of(
+            new Study("bayes", "Prompting as Bayesian conditioning (Genewein et al. 2025)", Reproduce::bayes),
+            new Study("wayward", "Prompt waywardness (Khashabi et al. 2022)", Reproduce::wayward));
 
     private Reproduce() {}
 
@@ -62,7 +63,7 @@ public final class Reproduce {
         for (Study study : STUDIES) {
             long start = System.nanoTime();
             List<List<Finding>> findings = new ArrayList<>();
-            AtomicFiles.writeDirectory(out.resolve(study.name()), staging -> findings.add(study.run(staging, threads,
+            AtomicFiles.writeDirectory(out.resolve(study.name()), staging -> findings.add(study.runner().run(staging, threads,
                     line -> log.accept(study.name() + ": " + line))));
             entries.add(new Entry(study.name(), study.paper(), study.name() + "/report.html", findings.get(0),
                     (System.nanoTime() - start) / 1e9));
@@ -72,43 +73,17 @@ public final class Reproduce {
     }
 
     /** The Bayesian prompting study, quick settings. */
-    private static final class BayesQuick implements Study {
-        @Override
-        public String name() {
-            return "bayes";
-        }
-
-        @Override
-        public String paper() {
-            return "Prompting as Bayesian conditioning (Genewein et al. 2025)";
-        }
-
-        @Override
-        public List<Finding> run(Path dir, int threads, Consumer<String> log) throws IOException {
-            BayesStudyConfig config = BayesStudyConfig.quick();
-            BayesReport report = new BayesReport(config, new BayesStudy(config).run(log), Map.of("threads", threads));
-            report.write(dir);
-            return report.findings(config.tuneLength());
-        }
+    private static List<Finding> bayes(Path dir, int threads, Consumer<String> log) throws IOException {
+        BayesStudyConfig config = BayesStudyConfig.quick();
+        BayesReport report = new BayesReport(config, new BayesStudy(config).run(log), Map.of("threads", threads));
+        report.write(dir);
+        return report.findings(config.tuneLength());
     }
 
     /** The prompt waywardness study, quick settings. */
-    private static final class WaywardQuick implements Study {
-        @Override
-        public String name() {
-            return "wayward";
-        }
-
-        @Override
-        public String paper() {
-            return "Prompt waywardness (Khashabi et al. 2022)";
-        }
-
-        @Override
-        public List<Finding> run(Path dir, int threads, Consumer<String> log) throws IOException {
-            WaywardStudy.Outcome outcome = WaywardStudy.run(WaywardStudyConfig.quick(), dir,
-                    new WaywardStudy.Options(false, false, Map.of("threads", threads)), log);
-            return new WaywardFindings(outcome).all();
-        }
+    private static List<Finding> wayward(Path dir, int threads, Consumer<String> log) throws IOException {
+        WaywardStudy.Outcome outcome = WaywardStudy.run(WaywardStudyConfig.quick(), dir,
+                new WaywardStudy.Options(false, false, Map.of("threads", threads)), log);
+        return new WaywardFindings(outcome).all();
     }
 }

@@ -140,9 +140,9 @@ final class WaywardReport {
                 + " larger models and longer prompts. Here every prompt is trained with the task loss plus"
                 + " γ·‖P − E[target]‖²/L, and per target the most accurate γ whose mean prompt F1 exceeds 0.98 is"
                 + " selected and compared with the best γ = 0 prompt of the same length.");
-        page.paragraph("Accuracies are percentages of the test examples scored (" + outcome.runs().stream()
-                .map(WaywardRow::task).distinct().count() + " task(s); see the settings); with a few hundred test"
-                + " examples or fewer, differences of a few points are within sampling noise.");
+        page.paragraph("Accuracies are in percent of the test examples scored (the settings give how many per task);"
+                + " with a few hundred or fewer, an accuracy carries several points of sampling noise, and differences"
+                + " between prompts somewhat less, since every prompt is scored on the same examples.");
 
         page.heading(2, "What this run shows");
         List<List<String>> findings = new ArrayList<>();

@@ -1,8 +1,6 @@
 package dev.promptlab.cli;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,18 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * architecture promptlab reads has a token embedding table. {@code WaywardStudyTest} checks that
  * refusal on a coin network.)
  */
-class WaywardCommandTest {
-    @TempDir
-    static Path shared;
-    static WaywardFixtures world;
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void world() throws IOException {
-        world = WaywardFixtures.create(shared);
-    }
-
+class WaywardCommandTest extends WaywardTestBase {
     /**
      * A wayward run on the test world, the base options replaced by {@code overrides} (option,
      * value, option, value, ...), expected to be refused.

@@ -8,9 +8,7 @@ import dev.promptlab.study.WaywardRow;
 import dev.promptlab.study.WaywardStudy;
 import dev.promptlab.study.WaywardStudyConfig;
 import dev.promptlab.study.WaywardTask;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,19 +28,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * while γ = 0 leaves it free, flagged targets are reported and not scored, and a study resumed
  * after a crash skips its finished cells and ends with the uninterrupted study's rows.
  */
-class WaywardStudyEndToEndTest {
+class WaywardStudyEndToEndTest extends WaywardTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir
-    static Path shared;
-    static WaywardFixtures world;
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void world() throws IOException {
-        world = WaywardFixtures.create(shared);
-    }
-
     private static Set<String> keys(JsonNode o) {
         Set<String> out = new LinkedHashSet<>();
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
