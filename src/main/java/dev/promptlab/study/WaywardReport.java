@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +169,7 @@ final class WaywardReport {
         }
         page.table(List.of("model", "task", "kind", "P", "target", "γ", "accuracy", "F1", "best γ = 0", "gap", "F1 > 0.98"),
                 sel);
-        page.images(List.of(selectedChart()), List.of("selected vs best γ = 0"));
+        images(page, Arrays.asList(selectedChart()), List.of("selected vs best γ = 0"));
 
         page.heading(2, "Accuracy against F1 over γ");
         page.paragraph("Each line is one target: its mean accuracy and F1 over seeds at each γ, from the smallest γ"
@@ -193,12 +194,12 @@ final class WaywardReport {
 
         if (outcome.models().size() > 1) {
             page.heading(2, "Model size");
-            page.images(List.of(sizeChart(true), sizeChart(false)), List.of("gap against model size",
+            images(page, Arrays.asList(sizeChart(true), sizeChart(false)), List.of("gap against model size",
                     "F1 against model size"));
         }
         if (lengths().size() > 1) {
             page.heading(2, "Prompt length (unrelated targets)");
-            page.images(List.of(lengthChart(true), lengthChart(false)), List.of("gap against prompt length",
+            images(page, Arrays.asList(lengthChart(true), lengthChart(false)), List.of("gap against prompt length",
                     "F1 against prompt length"));
         }
 
@@ -308,6 +309,9 @@ final class WaywardReport {
     private byte[] selectedChart() {
         List<LineChart.Series> series = new ArrayList<>();
         List<WaywardSelected> compared = outcome.selected().stream().filter(s -> !Double.isNaN(s.gap())).toList();
+        if (compared.isEmpty()) {
+            return null; // no γ = 0 run to compare with
+        }
         double[] x = new double[compared.size()];
         for (int i = 0; i < x.length; i++) {
             x[i] = i + 1;
@@ -335,7 +339,10 @@ final class WaywardReport {
                 y[m] = gap ? 100 * WaywardFindings.mean(own, WaywardSelected::gap)
                         : WaywardFindings.mean(own, WaywardSelected::f1);
             }
-            series.add(LineChart.Series.points(WaywardRow.kindName(kind), x, y, color(i++), false));
+            addPoints(series, WaywardRow.kindName(kind), x, y, color(i++));
+        }
+        if (series.isEmpty()) {
+            return null;
         }
         return LineChart.png(gap ? "Gap to the best γ = 0 prompt against model size" : "Selected F1 against model size",
                 "parameters [millions]", gap ? "gap [accuracy points]" : "prompt F1", series, Double.NaN, Double.NaN, 760,
@@ -357,11 +364,42 @@ final class WaywardReport {
                 y[j] = gap ? 100 * WaywardFindings.mean(own, WaywardSelected::gap)
                         : WaywardFindings.mean(own, WaywardSelected::f1);
             }
-            series.add(LineChart.Series.points(model, x, y, color(i++), false));
+            addPoints(series, model, x, y, color(i++));
+        }
+        if (series.isEmpty()) {
+            return null;
         }
         return LineChart.png(gap ? "Gap to the best γ = 0 prompt against prompt length" : "Selected F1 against prompt length",
                 "prompt length P [tokens]", gap ? "gap [accuracy points]" : "prompt F1", series, Double.NaN, Double.NaN,
                 760, 440);
+    }
+
+    /** The charts that have something to show (a chart without data is null), side by side. */
+    private static void images(HtmlReport page, List<byte[]> charts, List<String> alts) {
+        List<byte[]> shown = new ArrayList<>();
+        List<String> shownAlts = new ArrayList<>();
+        for (int i = 0; i < charts.size(); i++) {
+            if (charts.get(i) != null) {
+                shown.add(charts.get(i));
+                shownAlts.add(alts.get(i));
+            }
+        }
+        if (!shown.isEmpty()) {
+            page.images(shown, shownAlts);
+        }
+    }
+
+    /**
+     * A line through the points whose y is known: a model may lack a kind or a length (its
+     * tokenizer could not write those targets), and a chart shows what was measured.
+     */
+    private static void addPoints(List<LineChart.Series> series, String name, double[] x, double[] y,
+            java.awt.Color color) {
+        int[] known = java.util.stream.IntStream.range(0, y.length).filter(j -> !Double.isNaN(y[j])).toArray();
+        if (known.length > 0) {
+            series.add(LineChart.Series.points(name, Arrays.stream(known).mapToDouble(j -> x[j]).toArray(),
+                    Arrays.stream(known).mapToDouble(j -> y[j]).toArray(), color, false));
+        }
     }
 
     private List<Integer> lengths() {

@@ -82,6 +82,21 @@ class WaywardStudyEndToEndTest extends WaywardTestBase {
         assertTrue(report.contains("look at that dog") && report.contains("What this run shows"));
     }
 
+    @Test
+    void withoutAGammaZeroRunThereIsNoGapAndTheReportStillRenders() throws IOException {
+        Path run = dir.resolve("run");
+        CliRunner.Result r = CliRunner.run("wayward", "--model", world.model.toString(), "--train",
+                world.train.toString(), "--test", world.test.toString(), "--targets", world.targets.toString(),
+                "--gammas", "1", "--seeds", "1", "--steps", "3", "--quiet", "--out", run.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode selected = JSON.readTree(run.resolve("result.json").toFile()).get("selected");
+        assertEquals(3, selected.size());
+        for (JsonNode s : selected) {
+            assertTrue(s.get("best_gamma0_accuracy").isNull() && s.get("gap").isNull(), s.toString());
+        }
+        assertTrue(Files.readString(run.resolve("report.html")).contains("not measured"));
+    }
+
     private WaywardStudyConfig config() {
         return new WaywardStudyConfig("custom", List.of(world.model.toString()),
                 List.of(WaywardTask.files(world.train, world.test, null, null)), List.of(world.targets.toString()), 0,
