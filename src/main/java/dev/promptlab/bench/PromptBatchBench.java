@@ -71,7 +71,7 @@ public final class PromptBatchBench {
                             prompts.add(p);
                             members.add(new PromptBatch.Member(p, 2 + i, null));
                         }
-                        trainer = new PromptBatch(lm, members, examples, pad, train).trainer();
+                        trainer = new PromptBatch(lm, members, examples, pad, train).trainer(); // closed below
                     }
                     trainer.addListener((info, tr) -> {
                         if (info.step() > warmup) {
@@ -79,6 +79,7 @@ public final class PromptBatchBench {
                         }
                     });
                     trainer.run();
+                    trainer.close();
                 } finally {
                     prompts.forEach(Adapter::close);
                 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "promptlab", mixinStandardHelpOptions = true, version = "promptlab 0.1.0",
         description = "Continuous prompts for frozen language models: learn, evaluate, generate, inspect.",
         subcommands = {InitModelCommand.class, PretrainCommand.class, TuneCommand.class, EvalCommand.class,
-                GenerateCommand.class, TokenizeCommand.class, ScoreCommand.class, InspectCommand.class, BenchCommand.class, BayesCommand.class, IclStudyCommand.class, ReproduceCommand.class,
+                GenerateCommand.class, TokenizeCommand.class, ScoreCommand.class, InspectCommand.class, BenchCommand.class,
+                BayesCommand.class, WaywardCommand.class, IclStudyCommand.class, ReproduceCommand.class,
                 TasksCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -29,22 +29,43 @@ public final class LineChart {
      * One line, with a band drawn as thin lines when {@code lower}/{@code upper} are given.
      *
      * @param dashed draw the line dashed (e.g. reference predictors)
+     * @param markers mark each point (for lines of few points, where the points are the data)
      */
     public record Series(String name, double[] x, double[] y, double[] lower, double[] upper, Color color,
-            boolean dashed) {}
+            boolean dashed, boolean markers) {
 
-    /** Renders the chart; y is shown in [yMin, yMax] (NaN: automatic). */
+        /** A line without point markers. */
+        public Series(String name, double[] x, double[] y, double[] lower, double[] upper, Color color, boolean dashed) {
+            this(name, x, y, lower, upper, color, dashed, false);
+        }
+
+        /** A line through few points, each marked: no band. */
+        public static Series points(String name, double[] x, double[] y, Color color, boolean dashed) {
+            return new Series(name, x, y, null, null, color, dashed, true);
+        }
+    }
+
+    /** Renders the chart; y is shown in [yMin, yMax] (NaN: automatic); x labels are whole numbers. */
     public static byte[] png(String title, String xLabel, String yLabel, List<Series> series, double yMin, double yMax,
             int width, int height) {
+        return png(title, xLabel, yLabel, series, yMin, yMax, width, height, "#");
+    }
+
+    /**
+     * Renders the chart; y is shown in [yMin, yMax] (NaN: automatic), x labels are written with
+     * {@code xPattern} (a {@link java.text.DecimalFormat} pattern such as {@code "#.##"}).
+     */
+    public static byte[] png(String title, String xLabel, String yLabel, List<Series> series, double yMin, double yMax,
+            int width, int height, String xPattern) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setMarkerSize(series.stream().anyMatch(Series::markers) ? 7 : 0);
         chart.getStyler().setPlotGridLinesColor(new Color(0xe0e0e0));
         chart.getStyler().setXAxisTickMarkSpacingHint(90); // fewer x labels: they overlapped at 200 points
-        chart.getStyler().setXAxisDecimalPattern("#");
+        chart.getStyler().setXAxisDecimalPattern(xPattern);
         if (!Double.isNaN(yMin)) {
             chart.getStyler().setYAxisMin(yMin);
         }
@@ -54,7 +75,10 @@ public final class LineChart {
         BasicStroke thin = new BasicStroke(0.7f);
         for (Series s : series) {
             XYSeries line = chart.addSeries(s.name(), s.x(), clip(s.y(), yMin, yMax));
-            line.setMarker(SeriesMarkers.NONE);
+            line.setMarker(s.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            if (s.markers()) {
+                line.setMarkerColor(s.color());
+            }
             line.setLineColor(s.color());
             line.setLineStyle(s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
                     new float[] {6f, 4f}, 0f) : new BasicStroke(2f));

@@ -254,9 +254,30 @@ public final class BayesReport {
         return page;
     }
 
-    /** The paper's claims next to what this run measured at n = {@code n}. */
+    /** The paper's claims next to what this run measured at n = {@code n}, as a list for the page. */
     private String findingsHtml(int n) {
         StringBuilder s = new StringBuilder("<ul>\n");
+        for (Finding f : findings(n)) {
+            s.append(item(f.measured() + " — " + f.verdict().label() + "."));
+        }
+        return s.append("</ul>").toString();
+    }
+
+    /**
+     * The paper's claims next to what this run measured at n = {@code n}: per meta-trained
+     * network, SoftPT is the best prefix method on the single coin, and on the two-coin mixture
+     * every prefix method stays above ln 2 while weight tuning beats them; on untrained networks,
+     * soft prefixes bring the Transformer's regret well below the untuned one, the LSTM's much less.
+     */
+    public List<Finding> findings(int n) {
+        List<Finding> out = new ArrayList<>();
+        for (BayesStudy.PretrainingReport p : outcome.pretraining()) {
+            boolean agrees = p.klAfter() < 0.5 * p.klBefore();
+            out.add(new Finding("Meta-training brings the " + p.network() + " close to the Bayes predictor of its prior"
+                    + " (PreBayes): the KL per symbol falls well below its untrained value.",
+                    String.format("%s: KL(PreBayes ‖ network) %.4f nats/symbol after meta-training, %.4f untrained",
+                    p.network(), p.klAfter(), p.klBefore()), Finding.Verdict.of(agrees)));
+        }
         for (String v : variants()) {
             if (v.endsWith("untrained")) {
                 continue;
@@ -265,16 +286,24 @@ public final class BayesReport {
             Optional<BayesResult> pre = find(v, BayesStudy.SINGLE_COIN, BayesMethod.PRE_BAYES);
             if (soft.isPresent() && pre.isPresent()) {
                 double best = bestOf(v, BayesStudy.SINGLE_COIN, BayesMethod.Kind.PREFIX, BayesMethod.SOFT_PT, n);
-                s.append(item(String.format("%s, single-coin: SoftPT %.3f vs the best other prefix method %.3f, PreBayes"
-                        + " %.3f, TargetBayes 0 — SoftPT is %s prefix method.", v, soft.get().medianAt(n), best,
-                        pre.get().medianAt(n), soft.get().medianAt(n) <= best ? "the best" : "not the best")));
+                boolean agrees = soft.get().medianAt(n) <= best;
+                out.add(new Finding("On a meta-trained " + v.substring(0, v.indexOf(',')) + ", SoftPT is the best prefix"
+                        + " method for a target inside the prior (a single coin).",
+                        String.format("%s, single-coin, n = %d: SoftPT %.3f vs the best other prefix method %.3f,"
+                        + " PreBayes %.3f, TargetBayes 0 — SoftPT is %s prefix method", v, n, soft.get().medianAt(n),
+                        best, pre.get().medianAt(n), agrees ? "the best" : "not the best"), Finding.Verdict.of(agrees)));
             }
             double prefixBest = bestOf(v, BayesStudy.TWO_COIN_MIXTURE, BayesMethod.Kind.PREFIX, null, n);
             double weightBest = bestOf(v, BayesStudy.TWO_COIN_MIXTURE, BayesMethod.Kind.WEIGHTS, null, n);
             if (!Double.isNaN(prefixBest) && !Double.isNaN(weightBest)) {
-                s.append(item(String.format("%s, two-coin-mixture: best prefix method %.3f (%s ln 2 = 0.693), best weight"
-                        + " method %.3f — weights %s prefixes.", v, prefixBest, prefixBest > LN2 ? "above" : "NOT above",
-                        weightBest, weightBest < prefixBest ? "beat" : "do NOT beat")));
+                boolean above = prefixBest > LN2;
+                boolean beat = weightBest < prefixBest;
+                out.add(new Finding("On a meta-trained " + v.substring(0, v.indexOf(',')) + ", no prefix reaches a target"
+                        + " outside the prior (a two-coin mixture: regret above ln 2), while weight tuning beats them.",
+                        String.format("%s, two-coin-mixture, n = %d: best prefix method %.3f (%s ln 2 = 0.693), best"
+                        + " weight method %.3f — weights %s prefixes", v, n, prefixBest, above ? "above" : "NOT above",
+                        weightBest, beat ? "beat" : "do NOT beat"), above && beat ? Finding.Verdict.AGREES
+                        : above || beat ? Finding.Verdict.PARTLY : Finding.Verdict.DISAGREES));
             }
         }
         for (String v : variants()) {
@@ -285,13 +314,19 @@ public final class BayesReport {
                 Optional<BayesResult> soft = find(v, t, BayesMethod.SOFT_PT);
                 Optional<BayesResult> none = find(v, t, BayesMethod.NO_TUNING);
                 if (soft.isPresent() && none.isPresent()) {
-                    s.append(item(String.format("%s, %s: SoftPT %.3f vs NoTuning %.3f (%.0f %% of the untuned regret).",
-                            v, t, soft.get().medianAt(n), none.get().medianAt(n),
-                            100 * soft.get().medianAt(n) / none.get().medianAt(n))));
+                    double share = soft.get().medianAt(n) / none.get().medianAt(n);
+                    boolean transformer = v.startsWith("transformer");
+                    // the paper: soft prefixes make untrained Transformers predict well, untrained LSTMs much less
+                    boolean agrees = transformer ? share < 0.5 : share >= 0.5;
+                    out.add(new Finding("Soft prefixes make an untrained " + (transformer ? "Transformer predict well"
+                            : "LSTM predict only a little better") + ".",
+                            String.format("%s, %s, n = %d: SoftPT %.3f vs NoTuning %.3f (%.0f %% of the untuned regret)",
+                            v, t, n, soft.get().medianAt(n), none.get().medianAt(n), 100 * share),
+                            Finding.Verdict.of(agrees)));
                 }
             }
         }
-        return s.append("</ul>").toString();
+        return out;
     }
 
     private static String item(String text) {

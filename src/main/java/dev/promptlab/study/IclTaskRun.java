@@ -139,9 +139,12 @@ final class IclTaskRun implements AutoCloseable {
             }
             TrainConfig tc = new TrainConfig(config.steps(), config.batchSize(), config.learningRate(), 0, 0, 1.0,
                     seeds.get(0), Math.max(1, config.steps() / 10), 0);
-            PromptBatch batch = new PromptBatch(loaded.model(), members, encoded,
-                    Math.max(0, loaded.tokenizer().padId()), tc);
-            batch.trainer().run();
+            double[] losses;
+            try (PromptBatch batch = new PromptBatch(loaded.model(), members, encoded,
+                    Math.max(0, loaded.tokenizer().padId()), tc)) {
+                batch.trainer().run();
+                losses = batch.trainer().lastPromptLosses();
+            }
             ObjectNode cell = IclResults.cell("run", model, data.name(), method.label(), k, promptLength);
             cell.put("training_dropped", train.stream().mapToInt(Episode::dropped).sum());
             Runs runs = new Runs(cell, seeds);
@@ -151,7 +154,7 @@ final class IclTaskRun implements AutoCloseable {
             for (int s = 0; s < seeds.size(); s++) {
                 String name = runName(method.label(), k, promptLength, seeds.get(s));
                 AdapterFile.save(prompts.get(s), loaded.model(), adapterDir(data.name(), name), model);
-                runs.add(decoded.get(s), predictionsFile(method.label(), k, promptLength, seeds.get(s)), batch.lastLoss(s));
+                runs.add(decoded.get(s), predictionsFile(method.label(), k, promptLength, seeds.get(s)), losses[s]);
             }
             finish(cell, runs, t0, train.size());
         } finally {

@@ -20,9 +20,9 @@ import java.util.Map;
  * own seeded sampler), its optional extra loss term, its gradient clipping (by its own norm) and
  * its AdamW state (elementwise), so each ends where it would end alone. Seeds of one run, γ
  * values and target texts of a waywardness cell, methods' seeds of an ICL study cell: all are
- * members of one batch.
+ * members of one batch. Close it when done: its AdamW moments live until then.
  */
-public final class PromptBatch {
+public final class PromptBatch implements AutoCloseable {
     /**
      * One prompt of the batch.
      *
@@ -59,6 +59,12 @@ public final class PromptBatch {
         this.trainer = new Trainer(config, prompts.parameters(),
                 new AdapterObjective(model, prompts, members.size(), terms), data, model.manager())
                 .clipPerPrompt(prompts.groups());
+    }
+
+    /** Frees the batch's optimizer state; the prompts stay (they are the caller's). */
+    @Override
+    public void close() {
+        trainer.close();
     }
 
     /** The loop, to add listeners, restore a checkpoint and run. */

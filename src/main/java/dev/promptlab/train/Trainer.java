@@ -16,7 +16,7 @@ import java.util.function.IntToDoubleFunction;
  * activation gradients but never weight gradients. Every step's arrays live in a child manager
  * closed at the end of the step, so memory stays flat over long runs.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
     private final TrainConfig config;
     private final Map<String, NDArray> params;
     private final Objective objective;
@@ -163,6 +163,12 @@ public final class Trainer {
 
     public Objective objective() {
         return objective;
+    }
+
+    /** Frees the optimizer's moments and everything else this loop allocated (the parameters stay). */
+    @Override
+    public void close() {
+        manager.close();
     }
 
     /**
