@@ -9,7 +9,7 @@ package dev.promptlab.analysis;
  * @param gamma weight of the projection term, finite and &ge; 0 (0: the plain task loss)
  * @param seed the training seed
  * @param accuracy task accuracy in [0, 1]
- * @param f1 prompt F1 ({@link PromptF1}) of the projected prompt against the target, in [0, 1]
+ * @param f1 prompt F1 ({@link dev.promptlab.eval.SquadF1#f1(String, String)}) of the projected prompt against the target, in [0, 1]
  */
 public record WaywardRun(String target, int promptLength, double gamma, long seed, double accuracy, double f1) {
 

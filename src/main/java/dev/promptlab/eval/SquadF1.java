@@ -45,10 +45,18 @@ public final class SquadF1 {
         return String.join(" ", PythonText.split(noArticles));
     }
 
+    /** The words {@link #normalize} leaves of {@code text}, in order (what F1 compares). */
+    public static List<String> words(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("text must not be null (use \"\" for an empty text)");
+        }
+        return PythonText.split(normalize(text));
+    }
+
     /** Word-overlap F1 of a prediction against one gold answer. */
     public static double f1(String prediction, String gold) {
-        List<String> p = PythonText.split(normalize(prediction));
-        List<String> g = PythonText.split(normalize(gold));
+        List<String> p = words(prediction);
+        List<String> g = words(gold);
         if (p.isEmpty() || g.isEmpty()) {
             return p.isEmpty() && g.isEmpty() ? 1 : 0;
         }

@@ -7,7 +7,7 @@ import dev.promptlab.adapt.HardPrefix;
 import dev.promptlab.adapt.SoftPrompt;
 import dev.promptlab.adapt.SoftPromptConfig;
 import dev.promptlab.analysis.ProjectedPrompt;
-import dev.promptlab.analysis.PromptF1;
+import dev.promptlab.eval.SquadF1;
 import dev.promptlab.analysis.TargetText;
 import dev.promptlab.eval.ClassificationResult;
 import dev.promptlab.eval.VerbalizerClassifier;
@@ -103,7 +103,7 @@ final class WaywardCellRun {
                 ProjectedPrompt pp = projected.get(k);
                 rows.add(new WaywardRow(cell.model(), cell.task(), m.target().text(), m.target().kind(),
                         cell.promptLength(), m.gamma(), m.seed(), accuracy.get(k).accuracy(),
-                        PromptF1.f1(pp.text(), m.target().text()), pp.text(),
+                        SquadF1.f1(pp.text(), m.target().text()), pp.text(),
                         projectedAccuracy.get(Arrays.toString(pp.ids())), pp.meanSquaredDistance(), losses[k]));
             }
             return rows;

@@ -1,7 +1,7 @@
 package dev.promptlab.study;
 
 import dev.promptlab.analysis.ProjectedText;
-import dev.promptlab.analysis.PromptF1;
+import dev.promptlab.eval.SquadF1;
 import dev.promptlab.analysis.TargetKind;
 import dev.promptlab.analysis.TargetText;
 import dev.promptlab.tokenize.Tokenizer;
@@ -29,7 +29,7 @@ public record WaywardTarget(String model, String task, String text, TargetKind k
     }
 
     static WaywardTarget of(String model, String task, TargetText t, Tokenizer tokenizer) {
-        double ceiling = PromptF1.f1(ProjectedText.decode(tokenizer, t.ids()), t.text());
+        double ceiling = SquadF1.f1(ProjectedText.decode(tokenizer, t.ids()), t.text());
         return new WaywardTarget(model, task, t.text(), t.kind(), t.source(), t.promptLength(), ceiling, t.unknownWords());
     }
 

@@ -105,7 +105,7 @@ class BuiltinTargetsTest {
                 assertEquals(t.promptLength(), small.encode(t.text()).length);
                 assertFalse(inputs.contains(t.text()), task + ": an unrelated target is an input of the task: " + t.text());
                 for (String label : BuiltinTasks.spec(task).labels()) {
-                    assertFalse(PromptF1.words(t.text()).contains(label), task + ": names label " + label + ": " + t.text());
+                    assertFalse(dev.promptlab.eval.SquadF1.words(t.text()).contains(label), task + ": names label " + label + ": " + t.text());
                 }
                 assertTrue(texts.add(t.text()), "repeated: " + t.text());
             }

@@ -59,7 +59,7 @@ class ProjectedPromptTest {
         ProjectedPrompt p = ProjectedPrompt.of(prompt, embeddings, Projection.Metric.L2, tokenizer);
         assertArrayEquals(target, p.ids());
         assertEquals(0.0, p.meanSquaredDistance(), 0.0);
-        assertEquals(1.0, PromptF1.f1(p.text(), "Dog sat, the cat."), 1e-12);
+        assertEquals(1.0, dev.promptlab.eval.SquadF1.f1(p.text(), "Dog sat, the cat."), 1e-12);
     }
 
     @Test
