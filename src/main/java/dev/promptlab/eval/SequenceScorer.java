@@ -58,30 +58,14 @@ public final class SequenceScorer {
             }
             try (NDManager scope = model.manager().newSubManager()) {
                 Batch batch = Batch.ofExamples(rows, padId, scope);
-                int t = batch.length();
-                float[] mask = batch.lossMask().toFloatArray();
-                long[] allTargets = batch.targets().toLongArray();
-                int n = 0;
-                for (float m : mask) {
-                    n += m != 0 ? 1 : 0;
-                }
-                int[] r = new int[n];
-                int[] c = new int[n];
-                long[] targets = new long[n];
-                for (int i = 0, j = 0; i < mask.length; i++) {
-                    if (mask[i] != 0) {
-                        r[j] = i / t;
-                        c[j] = i % t;
-                        targets[j++] = allTargets[i];
-                    }
-                }
+                OutputPositions.Targets targets = OutputPositions.Targets.of(batch);
                 float[] nll = OutputPositions.forward(model, adapterFor(chunk, promptOf), batch.ids(), false)
-                        .nll(r, c, targets).toFloatArray(); // (N)
+                        .nll(targets).toFloatArray(); // (N)
                 double[] sum = new double[chunk.length];
                 int[] count = new int[chunk.length];
-                for (int j = 0; j < n; j++) {
-                    sum[r[j]] += nll[j];
-                    count[r[j]]++;
+                for (int j = 0; j < nll.length; j++) {
+                    sum[targets.rows()[j]] += nll[j];
+                    count[targets.rows()[j]]++;
                 }
                 for (int i = 0; i < chunk.length; i++) {
                     out[chunk[i]] = sum[i] / Math.max(1, count[i]);

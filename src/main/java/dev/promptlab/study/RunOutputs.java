@@ -13,6 +13,7 @@ import dev.promptlab.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -23,16 +24,22 @@ import java.util.stream.Stream;
 final class RunOutputs {
     private RunOutputs() {}
 
-    /** Saves seed {@code seed}'s adapter (or model), measures train accuracy and writes result.json. */
+    /**
+     * Saves seed {@code seed}'s adapter (or model) and writes result.json with its train accuracy:
+     * {@code train}, measured already (several seeds' prompts are scored in shared batches), or
+     * measured here when null (classification only).
+     */
     static TuneResult.SeedRun finish(TuneSpec spec, Task task, LoadedModel loaded, Adapter adapter, long seed, Path dir,
-            int steps, double finalLoss) throws IOException {
+            int steps, double finalLoss, ClassificationResult train) throws IOException {
         TuningMethod method = Tuning.method(spec);
         Path output = dir.resolve(method.outputName());
         method.save(adapter, loaded, output, ModelSource.name(spec.model()));
         double accuracy = Double.NaN;
         int n = 0;
         if (task.isClassification()) {
-            ClassificationResult train = Tuning.trainAccuracy(loaded, adapter, task);
+            if (train == null) {
+                train = Tuning.trainAccuracy(loaded, List.of(adapter), task).get(0);
+            }
             accuracy = train.accuracy();
             n = train.n();
         }

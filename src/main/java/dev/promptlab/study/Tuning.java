@@ -228,7 +228,8 @@ public final class Tuning {
                     trainer.addListener(new ProgressListener(spec.seedDirectories() ? "tune seed " + seed : "tune"));
                 }
                 trainer.run();
-                return RunOutputs.finish(spec, data.task(), loaded, adapter, seed, dir, trainer.step(), trainer.lastLoss());
+                return RunOutputs.finish(spec, data.task(), loaded, adapter, seed, dir, trainer.step(), trainer.lastLoss(),
+                        null);
             }
         }
     }
@@ -287,11 +288,13 @@ public final class Tuning {
                     trainer.addListener(new ProgressListener("tune " + prompts.size() + " seeds"));
                 }
                 trainer.run();
+                List<ClassificationResult> train = data.task().isClassification()
+                        ? trainAccuracy(loaded, prompts, data.task()) : null; // all seeds' prompts in shared batches
                 List<TuneResult.SeedRun> runs = new ArrayList<>();
                 for (int k = 0; k < prompts.size(); k++) {
                     long seed = spec.seeds().get(k);
                     runs.add(RunOutputs.finish(spec, data.task(), loaded, prompts.get(k), seed, spec.dirFor(seed),
-                            trainer.step(), batch.lastLoss(k)));
+                            trainer.step(), batch.lastLoss(k), train == null ? null : train.get(k)));
                 }
                 return runs;
             } finally {
@@ -338,11 +341,15 @@ public final class Tuning {
         }
     }
 
-    /** Train accuracy by verbalizer scoring on the first examples (classification only). */
-    static ClassificationResult trainAccuracy(LoadedModel loaded, Adapter adapter, Task task) {
+    /**
+     * Train accuracy of each adapter by verbalizer scoring on the first examples (classification
+     * only); several prompts of one family are scored in shared batches.
+     */
+    static List<ClassificationResult> trainAccuracy(LoadedModel loaded, List<? extends Adapter> adapters, Task task) {
         List<Example> sample = task.examples().subList(0, Math.min(task.examples().size(), TRAIN_ACCURACY_EXAMPLES));
         Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
-        return new VerbalizerClassifier(loaded.model(), adapter, encoder, task.labels(), 32).evaluate(sample);
+        return VerbalizerClassifier.evaluateEach(loaded.model(), adapters, encoder, task.labels(), 32,
+                dev.promptlab.eval.Scoring.DIRECT, sample);
     }
 
     /** The method's registration, for saving and naming its output. */

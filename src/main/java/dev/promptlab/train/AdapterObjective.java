@@ -83,35 +83,21 @@ public final class AdapterObjective implements Objective {
             throw new IllegalArgumentException("batch of " + batch.size() + " rows does not split into " + prompts
                     + " equal prompt blocks");
         }
-        // the output tokens: where the loss mask is 1 (a few per row), each with its prompt
-        int t = batch.length();
+        // the output tokens (a few per row), each counted towards its prompt's mean
+        OutputPositions.Targets targets = OutputPositions.Targets.of(batch);
         int rowsPerPrompt = batch.size() / prompts;
-        float[] mask = batch.lossMask().toFloatArray();
-        long[] allTargets = batch.targets().toLongArray();
-        int n = 0;
-        for (float m : mask) {
-            n += m != 0 ? 1 : 0;
-        }
-        int[] rows = new int[n];
-        int[] columns = new int[n];
-        long[] targets = new long[n];
-        float[] perPrompt = new float[prompts * n]; // (K, N): 1/count_k where position i belongs to prompt k
+        int n = targets.size();
         int[] counts = new int[prompts];
-        for (int i = 0, j = 0; i < mask.length; i++) {
-            if (mask[i] != 0) {
-                rows[j] = i / t;
-                columns[j] = i % t;
-                targets[j] = allTargets[i];
-                counts[rows[j] / rowsPerPrompt]++;
-                j++;
-            }
+        for (int row : targets.rows()) {
+            counts[row / rowsPerPrompt]++;
         }
+        float[] perPrompt = new float[prompts * n]; // (K, N): 1/count_k where position j belongs to prompt k
         for (int j = 0; j < n; j++) {
-            int k = rows[j] / rowsPerPrompt;
+            int k = targets.rows()[j] / rowsPerPrompt;
             perPrompt[k * n + j] = 1f / counts[k];
         }
         NDManager scope = batch.ids().getManager();
-        NDArray nll = OutputPositions.forward(model, adapter, batch.ids(), true).nll(rows, columns, targets); // (N)
+        NDArray nll = OutputPositions.forward(model, adapter, batch.ids(), true).nll(targets); // (N)
         NDArray weights = scope.create(perPrompt, new ai.djl.ndarray.types.Shape(prompts, n)); // (K, N), no gradient
         NDArray promptLoss = weights.matMul(nll.expandDims(1)).squeeze(1); // (K): each prompt's mean over its output tokens
         List<Adapter> each = adapter instanceof MultiPrompt m ? m.prompts() : Collections.singletonList(adapter);

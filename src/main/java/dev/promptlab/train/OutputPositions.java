@@ -70,4 +70,43 @@ public final class OutputPositions {
         NDArray index = logProbs.getManager().create(targets).expandDims(1); // (N, 1)
         return logProbs.gather(index, 1).squeeze(1).neg(); // (N)
     }
+
+    /**
+     * The positions a batch's loss reads: where its loss mask is 1, in row-major order.
+     *
+     * @param rows each position's batch row
+     * @param columns each position's column among the row's own tokens
+     * @param ids the target token at each position
+     */
+    public record Targets(int[] rows, int[] columns, long[] ids) {
+        public static Targets of(Batch batch) {
+            int t = batch.length();
+            float[] mask = batch.lossMask().toFloatArray();
+            long[] all = batch.targets().toLongArray();
+            int n = 0;
+            for (float m : mask) {
+                n += m != 0 ? 1 : 0;
+            }
+            int[] rows = new int[n];
+            int[] columns = new int[n];
+            long[] ids = new long[n];
+            for (int i = 0, j = 0; i < mask.length; i++) {
+                if (mask[i] != 0) {
+                    rows[j] = i / t;
+                    columns[j] = i % t;
+                    ids[j++] = all[i];
+                }
+            }
+            return new Targets(rows, columns, ids);
+        }
+
+        public int size() {
+            return ids.length;
+        }
+    }
+
+    /** The negative log-likelihood (N) of the batch's targets. */
+    public NDArray nll(Targets targets) {
+        return nll(targets.rows(), targets.columns(), targets.ids());
+    }
 }
