@@ -182,7 +182,14 @@ public final class Models {
 
     private static Map<String, NDArray> readFile(Path file, NDManager manager) {
         try {
-            return Safetensors.read(file, manager);
+            Map<String, NDArray> tensors = Safetensors.read(file, manager);
+            for (Map.Entry<String, NDArray> t : tensors.entrySet()) {
+                if (t.getValue().getDataType() == ai.djl.ndarray.types.DataType.INT8) {
+                    throw new ModelLoadException(file, "tensor '" + t.getKey() + "' is stored as I8; model weights"
+                            + " must be F32, F16 or BF16 (an int8-encoded file must be decoded first)");
+                }
+            }
+            return tensors;
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             // Safetensors' messages already start with the file name.

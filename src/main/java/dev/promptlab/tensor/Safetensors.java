@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * 8-byte little-endian header length, a JSON header mapping each tensor name to its dtype, shape
  * and byte range, then the raw little-endian data.
  *
- * <p>Supported dtypes: F32, F16, BF16, I64, I32. F16 and BF16 tensors are up-cast to F32 when
+ * <p>Supported dtypes: F32, F16, BF16, I64, I32, I8 (I8 only for encoded weights such as
+ * {@link RowwiseInt8}; a model loader refuses integer weights). F16 and BF16 tensors are up-cast to F32 when
  * read (promptlab computes in F32 on CPU); {@link #write} can store F32 arrays as F16/BF16.
  * Writes are atomic: a temporary file in the same directory is renamed over the target, so a
  * crash never leaves a half-written checkpoint.
@@ -39,7 +40,7 @@ public final class Safetensors {
 
     /** Storage type of a tensor in a safetensors file. */
     public enum Dtype {
-        F32(4), F16(2), BF16(2), I64(8), I32(4);
+        F32(4), F16(2), BF16(2), I64(8), I32(4), I8(1);
 
         final int bytes;
 
@@ -137,7 +138,7 @@ public final class Safetensors {
             dtype = Dtype.valueOf(t.path("dtype").asText());
         } catch (IllegalArgumentException ex) {
             throw new IOException(where + " has unsupported dtype '" + t.path("dtype").asText()
-                    + "' (supported: F32, F16, BF16, I64, I32)");
+                    + "' (supported: F32, F16, BF16, I64, I32, I8)");
         }
         JsonNode shapeNode = t.path("shape");
         JsonNode offsets = t.path("data_offsets");
@@ -235,12 +236,17 @@ public final class Safetensors {
                 raw.asIntBuffer().get(v);
                 return manager.create(v, shape);
             }
+            case I8: {
+                byte[] v = new byte[n];
+                raw.get(v);
+                return manager.create(ByteBuffer.wrap(v), shape, DataType.INT8);
+            }
             default:
                 throw new IllegalStateException("unreachable");
         }
     }
 
-    /** Writes F32 tensors as F32, integer tensors as I64/I32 (atomic; names sorted as HF does). */
+    /** Writes F32 tensors as F32, integer tensors as I64/I32/I8 (atomic; names sorted as HF does). */
     public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata)
             throws IOException {
         write(file, tensors, metadata, Dtype.F32);
@@ -275,6 +281,9 @@ public final class Safetensors {
             } else if (dt == DataType.INT32) {
                 dtype = Dtype.I32;
                 bytes = littleEndian(a.toIntArray());
+            } else if (dt == DataType.INT8) {
+                dtype = Dtype.I8;
+                bytes = a.toByteArray();
             } else if (dt.isFloating()) {
                 float[] f = a.toType(DataType.FLOAT32, false).toFloatArray();
                 dtype = floatType;

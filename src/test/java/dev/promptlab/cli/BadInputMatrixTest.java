@@ -193,7 +193,7 @@ class BadInputMatrixTest {
                 h -> h.set("wte.weights", h.remove("wte.weight"))), "WORK/model", "wte.weight"));
         c.add(modelCase("unsupported dtype", (w, m) -> editHeader(m.resolve("model.safetensors"),
                 h -> ((ObjectNode) h.get("wpe.weight")).put("dtype", "F64")), "WORK/model/model.safetensors",
-                "'wpe.weight' has unsupported dtype 'F64' (supported: F32, F16, BF16, I64, I32)"));
+                "'wpe.weight' has unsupported dtype 'F64' (supported: F32, F16, BF16, I64, I32, I8)"));
         c.add(modelCase("dtype that does not fit the bytes", (w, m) -> editHeader(m.resolve("model.safetensors"),
                 h -> ((ObjectNode) h.get("wpe.weight")).put("dtype", "F16")), "WORK/model/model.safetensors",
                 "'wpe.weight'", "does not fit its shape"));

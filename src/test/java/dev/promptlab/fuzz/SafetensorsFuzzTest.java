@@ -53,6 +53,7 @@ class SafetensorsFuzzTest {
                 case F32, I32 -> 4;
                 case F16, BF16 -> 2;
                 case I64 -> 8;
+                case I8 -> 1;
             };
             assertEquals(numel * width, t.end() - t.begin(), t.name() + ": its shape's bytes exactly");
         }

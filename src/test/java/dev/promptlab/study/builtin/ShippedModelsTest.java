@@ -10,7 +10,6 @@ import dev.promptlab.task.builtin.wordnet.BuiltinTasks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * learning on the shipped tiny model beats chance on a classification task.
  */
 class ShippedModelsTest {
-    private static final long BUDGET_BYTES = 25L * 1024 * 1024;
+    /** tiny and small in F16 (14 MB) plus at most 20 MB for base (issue 10), as the repository stores them. */
+    private static final long BUDGET_BYTES = 34L * 1024 * 1024;
+    private static final long BASE_BUDGET_BYTES = 20L * 1024 * 1024;
     @TempDir
     Path dir;
 
@@ -51,9 +52,11 @@ class ShippedModelsTest {
             }
             Path target = dir.resolve(name);
             ShippedModels.unpack(name, target);
-            for (String f : ShippedModels.FILES) {
-                bytes += Files.size(target.resolve(f));
+            long shipped = ShippedModels.shippedBytes(name);
+            if (name.equals("base")) {
+                assertTrue(shipped <= BASE_BUDGET_BYTES, "builtin:base ships " + shipped + " bytes, over 20 MB");
             }
+            bytes += shipped;
             try (LoadedModel loaded = LoadedModel.load(target)) {
                 ModelConfig c = loaded.model().config();
                 assertEquals(recipe.layers(), c.numLayers());
@@ -65,7 +68,7 @@ class ShippedModelsTest {
                         + loaded.tokenizer().vocabSize() + ")");
             }
         }
-        assertTrue(bytes <= BUDGET_BYTES, "shipped checkpoints take " + bytes + " bytes, over the 25 MB budget");
+        assertTrue(bytes <= BUDGET_BYTES, "shipped checkpoints take " + bytes + " bytes, over the 34 MB budget");
     }
 
     @Test
