@@ -189,10 +189,12 @@ public final class IclStudy {
                     .append(f.agrees() == null ? "not measured" : f.agrees() ? "agrees" : "does not agree")
                     .append(f.agrees() == null ? "" : " (" + f.measured() + ")").append(". ");
         }
-        if (models.stream().anyMatch(BuiltinModels::isRef)) {
-            p.append("The shipped built-in models were pretrained before these generation tasks existed and score near"
-                    + " zero on them, so their figures say little until they are retrained with the recipe switch"
-                    + " iclStudyTasks on.");
+        List<String> withoutTasks = models.stream().filter(BuiltinModels::isRef)
+                .filter(m -> !BuiltinModels.recipe(BuiltinModels.nameOf(m)).iclStudyTasks()).toList();
+        if (!withoutTasks.isEmpty()) {
+            p.append(String.join(", ", withoutTasks) + " was pretrained without these generation tasks (its recipe's"
+                    + " switch iclStudyTasks is off), and small models need a task family in pretraining before a soft"
+                    + " prompt can steer them to it, so its figures on them say little.");
         }
         return p.toString().trim();
     }
