@@ -1,5 +1,8 @@
 package dev.promptlab.study;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptlab.tensor.AtomicFiles;
 
 import java.io.IOException;
@@ -14,6 +17,8 @@ import java.util.stream.Stream;
  * killed run leaves, do not count as content.
  */
 public final class RunDirectory {
+    private static final ObjectMapper RECORDED = new ObjectMapper();
+
     private RunDirectory() {}
 
     /**
@@ -133,6 +138,19 @@ public final class RunDirectory {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * What a run recorded in {@code file} (its settings or recipe), read to check a resumed run
+     * against; a file that is not JSON means the run cannot be resumed, which the message says.
+     */
+    public static JsonNode readRecorded(Path file) throws IOException {
+        try {
+            return RECORDED.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + " is not valid JSON (" + e.getOriginalMessage() + "); this run cannot"
+                    + " be resumed: choose another --out");
         }
     }
 

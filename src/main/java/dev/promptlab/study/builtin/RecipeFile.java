@@ -1,9 +1,9 @@
 package dev.promptlab.study.builtin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptlab.study.JsonDifference;
+import dev.promptlab.study.RunDirectory;
 import dev.promptlab.tensor.AtomicFiles;
 
 import java.io.IOException;
@@ -33,14 +33,7 @@ final class RecipeFile {
         if (!Files.isRegularFile(file)) {
             return;
         }
-        JsonNode before;
-        try {
-            before = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON (" + e.getMessage() + "); this run cannot be"
-                    + " resumed: choose another --out");
-        }
-        JsonDifference d = JsonDifference.first(before, JSON.valueToTree(recipe));
+        JsonDifference d = JsonDifference.first(RunDirectory.readRecorded(file), JSON.valueToTree(recipe));
         if (d != null) {
             throw new IllegalArgumentException("--resume: the recipe's " + d.path() + " was " + d.before() + " in " + file
                     + " but is " + d.now() + " now; resume with the --builtin model and --steps the run was started"
