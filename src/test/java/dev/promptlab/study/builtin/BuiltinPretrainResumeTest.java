@@ -2,6 +2,7 @@ package dev.promptlab.study.builtin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.study.RunFiles;
 import dev.promptlab.study.RunLock;
 import dev.promptlab.study.RunLockedException;
 import dev.promptlab.train.StepInfo;
@@ -12,17 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -208,43 +206,16 @@ class BuiltinPretrainResumeTest {
      * {@link BuiltinPretraining#CARD_TIMINGS}; no checkpoint left, and nothing else.
      */
     static void assertSameRun(Path expected, Path actual) throws IOException {
-        Map<String, byte[]> e = contents(expected);
-        Map<String, byte[]> a = contents(actual);
-        e.remove(RunLock.FILE);
-        a.remove(RunLock.FILE);
-        assertEquals(e.keySet(), a.keySet(), "the files of " + actual);
-        for (String name : e.keySet()) {
-            if (name.equals(BuiltinPretraining.CARD)) {
-                assertEquals(withoutTimings(e.get(name)), withoutTimings(a.get(name)), name);
-            } else if (name.equals("metrics.jsonl")) {
-                assertEquals(text(e.get(name)).replaceAll(",\"seconds_per_step\":[0-9.Ee-]+", ""),
-                        text(a.get(name)).replaceAll(",\"seconds_per_step\":[0-9.Ee-]+", ""), name);
-            } else {
-                assertArrayEquals(e.get(name), a.get(name), name + " differs from the uninterrupted run's");
-            }
-        }
-        assertTrue(e.containsKey("model.safetensors"), e.keySet().toString());
+        RunFiles.assertSame(expected, actual, (name, content) -> switch (name) {
+            case BuiltinPretraining.CARD -> RunFiles.jsonWithout(content, BuiltinPretraining.CARD_TIMINGS);
+            case "metrics.jsonl" -> RunFiles.jsonlWithout(content, List.of("seconds_per_step"));
+            default -> null;
+        });
+        assertTrue(Files.isRegularFile(actual.resolve("model.safetensors")), "the model is there");
     }
 
-    private static ObjectNode withoutTimings(byte[] card) throws IOException {
-        ObjectNode o = (ObjectNode) JSON.readTree(card);
-        o.remove(BuiltinPretraining.CARD_TIMINGS);
-        return o;
-    }
-
-    private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    /** Relative path → bytes of every regular file under {@code root}. */
     static Map<String, byte[]> contents(Path root) throws IOException {
-        Map<String, byte[]> out = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(p).toString(), Files.readAllBytes(p));
-            }
-        }
-        return out;
+        return RunFiles.contents(root);
     }
 
     private static void sleep(long millis) {
