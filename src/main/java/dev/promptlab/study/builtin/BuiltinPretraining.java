@@ -46,8 +46,10 @@ import java.util.List;
  * weight, AdamW moments, step, the window sampler's position) every {@code checkpointEvery}
  * steps and at the end of training, and {@code model_card.json} last (the mark of a complete
  * run), after which the checkpoint goes. {@code resume} continues from the checkpoint to the
- * model an uninterrupted run writes, byte for byte; the card's timings ({@link #CARD_TIMINGS})
- * describe the last session alone, which {@code resumed_from_step} then names.
+ * model an uninterrupted run writes, byte for byte, and the same card apart from its timings
+ * ({@link #CARD_TIMINGS}): a resumed run's {@code train_seconds} adds the steps before
+ * {@code resumed_from_step} as metrics.jsonl timed them to the last session's time, and
+ * {@code prepare_seconds} and {@code eval_seconds} are the last session's.
  */
 public final class BuiltinPretraining {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -152,11 +154,13 @@ public final class BuiltinPretraining {
             Trainer trainer = new Trainer(trainConfig, model.parameters(), new AdapterObjective(model, null)::loss,
                     new CorpusWindows(train, recipe.batchSize(), recipe.context(), recipe.seed() + 1), model.manager());
             int resumedFrom = -1;
+            double secondsBefore = 0;
             if (options.resume() && Checkpoint.exists(checkpoint)) {
                 try (NDManager scope = model.manager().newSubManager()) {
                     trainer.restore(Checkpoint.load(checkpoint, scope)); // weights, moments, step, sampler position
                 }
                 resumedFrom = trainer.step();
+                secondsBefore = MetricsTime.upTo(out.resolve("metrics.jsonl"), resumedFrom);
             }
             trainer.addListener(new MetricsWriter(out.resolve("metrics.jsonl"), trainConfig.logEvery()));
             if (options.checkpointEvery() > 0) {
@@ -185,13 +189,10 @@ public final class BuiltinPretraining {
             card.put("steps", trainer.step());
             card.put("final_train_loss", trainer.lastLoss());
             card.put("prepare_seconds", prepareSeconds);
-            card.put("train_seconds", trainSeconds);
-            int stepsHere = trainer.step() - Math.max(0, resumedFrom);
-            if (stepsHere > 0) {
-                card.put("seconds_per_step", trainSeconds / stepsHere);
-            }
+            card.put("train_seconds", secondsBefore + trainSeconds);
+            card.put("seconds_per_step", (secondsBefore + trainSeconds) / trainer.step());
             if (resumedFrom >= 0) {
-                card.put("resumed_from_step", resumedFrom); // the timings above are of this session's steps
+                card.put("resumed_from_step", resumedFrom); // the steps before it are timed from metrics.jsonl
             }
             card.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
             ObjectNode machine = card.putObject("machine");
