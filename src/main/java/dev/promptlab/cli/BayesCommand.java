@@ -1,9 +1,8 @@
 package dev.promptlab.cli;
 
-import dev.promptlab.study.RunDirectory;
 import dev.promptlab.model.CoinModels;
 import dev.promptlab.study.BayesMethod;
-import dev.promptlab.study.BayesReport;
+import dev.promptlab.study.BayesRun;
 import dev.promptlab.study.BayesResult;
 import dev.promptlab.study.BayesStudy;
 import dev.promptlab.study.BayesStudyConfig;
@@ -25,8 +24,9 @@ import java.util.concurrent.Callable;
                 + " coins or untrained) towards a single coin and a two-coin mixture with every prefix method (HardPT,"
                 + " SimplexPT, RealPT, SoftPT) and weight method (FullWT, LoRAWT, EmbedWT, UnembedWT, Un+EmbedWT), and"
                 + " compare their cumulative regret with the exact Bayes predictors.",
-                "Writes RUN/result.json, RUN/curves.json and RUN/report.html. Without --pretrained or --untrained both"
-                        + " variants are studied."})
+                "Writes RUN/config.json, RUN/cells.jsonl (each finished method; --resume skips them), RUN/networks/ (the"
+                        + " meta-trained networks), then RUN/result.json, RUN/curves.json and RUN/report.html. Without"
+                        + " --pretrained or --untrained both variants are studied."})
 final class BayesCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "small settings that finish in minutes on two cores (default: the paper's"
             + " full settings: 1000 meta-training and tuning steps at batch 256, 10 repetitions, 2048 evaluation sequences)")
@@ -48,7 +48,9 @@ final class BayesCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1",
             description = "CPU threads of the tensor engine (default ${DEFAULT-VALUE}: fastest for these small networks)")
     int threads;
-    @Option(names = "--out", required = true, description = "run directory (must not exist or be empty)")
+    @Option(names = "--resume", description = "continue the run in --out, skipping its finished methods")
+    boolean resume;
+    @Option(names = "--out", required = true, description = "run directory (must not exist or be empty, unless --resume)")
     Path out;
 
     @Override
@@ -58,9 +60,9 @@ final class BayesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--prefix-length must be in [1, 12], got " + prefixLength);
         }
         config = config.withPrefixLength(prefixLength);
-        RunDirectory.requireFresh(out);
+        BayesRun.check(config, out, resume);
         EngineThreads.set(threads);
-        double seconds = run(config, threads, out);
+        double seconds = run(config, threads, out, resume);
         System.out.printf("%nwrote %s, %s and %s (%.0f s)%n", out.resolve("result.json"), out.resolve("curves.json"),
                 out.resolve("report.html"), seconds);
         return 0;
@@ -86,15 +88,14 @@ final class BayesCommand implements Callable<Integer> {
     }
 
     /** Runs the study, writes the run directory, prints the table at the last checkpoint; returns the study's seconds. */
-    static double run(BayesStudyConfig config, int threads, Path out) throws java.io.IOException {
+    static double run(BayesStudyConfig config, int threads, Path out, boolean resume) throws java.io.IOException {
         long start = System.nanoTime();
         System.err.printf("promptlab bayes (%s settings): %s, %s, %d repetitions%n", config.preset(),
                 String.join(" + ", config.networks()),
                 config.pretrained() && config.untrained() ? "pretrained and untrained"
                         : config.pretrained() ? "pretrained only" : "untrained only", config.reps());
-        BayesStudy.Outcome outcome = new BayesStudy(config).run(line -> System.err.printf("[%4.0f s] %s%n",
-                (System.nanoTime() - start) / 1e9, line));
-        new BayesReport(config, outcome, Map.of("threads", threads)).write(out);
+        BayesStudy.Outcome outcome = BayesRun.run(config, out, resume, Map.of("threads", threads),
+                line -> System.err.printf("[%4.0f s] %s%n", (System.nanoTime() - start) / 1e9, line));
         List<Integer> checkpoints = BayesStudy.checkpoints(config);
         int n = checkpoints.get(checkpoints.size() - 1);
         System.out.printf("%nCumulative regret [nats] at n = %d: median [25 %%, 75 %%] over repetitions%n", n);

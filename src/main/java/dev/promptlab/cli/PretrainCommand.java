@@ -48,7 +48,10 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (builtin != null) {
-            return BuiltinPretrainRun.run(builtin, steps, out, quiet, model != null || corpus != null);
+            if (steps < 0) {
+                throw new IllegalArgumentException("--steps must be >= 1 (or 0 for the recipe's), got " + steps);
+            }
+            return BuiltinPretrainRun.run(builtin, steps, checkpointEvery, out, resume, quiet, model != null || corpus != null);
         }
         if (model == null || corpus == null || steps < 1) {
             throw new IllegalArgumentException("pretrain needs --model, --corpus and --steps >= 1 (or --builtin NAME)");

@@ -10,25 +10,29 @@ import java.util.concurrent.Callable;
 
 /**
  * Runs the papers' studies on the built-in models and writes their reports and an index
- * ({@link Reproduce#run}). Today: the Bayesian prompting study, then the waywardness study, both
- * in quick settings.
+ * ({@link Reproduce#run}): the Bayesian prompting study, the waywardness study and the ICL study,
+ * in quick settings; {@code --resume} continues a stopped call study by study.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
-        description = "Reproduce the papers' studies on built-in models (quick settings: the Bayesian prompting study,"
-                + " then prompt waywardness) and write their reports and OUT/index.html, which links them and sets the"
-                + " papers' claims next to our figures.")
+        description = {"Reproduce the papers' studies on built-in models (quick settings: the Bayesian prompting study,"
+                + " prompt waywardness, then ICL vs prompt tuning) and write their reports and OUT/index.html, which links"
+                + " them and sets the papers' claims next to our figures.",
+                "--resume continues a stopped run: finished studies are kept, the interrupted one resumes cell by cell."})
 final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/reproduce",
-            description = "directory of the studies' runs, replaced on each call (default ${DEFAULT-VALUE})")
+            description = "run directory, must not exist or be empty unless --resume (default ${DEFAULT-VALUE})")
     Path out;
+    @Option(names = "--resume", description = "continue the run in --out, skipping its finished studies")
+    boolean resume;
     @Option(names = "--threads", defaultValue = "1", description = "CPU threads of the tensor engine (default ${DEFAULT-VALUE})")
     int threads;
 
     @Override
     public Integer call() throws Exception {
+        Reproduce.check(out, resume);
         EngineThreads.set(threads);
         long start = System.nanoTime();
-        List<Reproduce.Entry> entries = Reproduce.run(out, threads, line -> System.err.printf("[%4.0f s] %s%n",
+        List<Reproduce.Entry> entries = Reproduce.run(out, resume, threads, line -> System.err.printf("[%4.0f s] %s%n",
                 (System.nanoTime() - start) / 1e9, line));
         for (Reproduce.Entry e : entries) {
             System.out.printf("%s: %d of %d claims agree; report at %s%n", e.paper(), e.agreeing(), e.findings().size(),

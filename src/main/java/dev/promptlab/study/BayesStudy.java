@@ -30,11 +30,14 @@ import dev.promptlab.train.SummedSequenceLoss;
 import dev.promptlab.train.TrainConfig;
 import dev.promptlab.train.Trainer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -91,8 +94,22 @@ public final class BayesStudy {
     public record PretrainingReport(String network, int steps, double finalLoss, double klBefore, double klAfter,
             double seconds) {}
 
-    /** Runs the whole study; one line per finished cell goes to {@code log}. */
+    /** Runs the whole study in memory; one line per finished cell goes to {@code log}. */
     public Outcome run(Consumer<String> log) {
+        try {
+            return run(BayesStore.inMemory(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // an in-memory store writes nothing
+        }
+    }
+
+    /**
+     * Runs the study, skipping the work {@code store} holds (from an interrupted run) and storing
+     * each method's result as it finishes. A meta-trained network is loaded from the store when
+     * some of its cells are left, not meta-trained again; a variant whose cells are all stored needs
+     * no network at all.
+     */
+    Outcome run(BayesStore store, Consumer<String> log) throws IOException {
         long start = System.nanoTime();
         List<BayesResult> results = new ArrayList<>();
         List<PretrainingReport> pretraining = new ArrayList<>();
@@ -110,23 +127,13 @@ public final class BayesStudy {
                 try (InputVectorModel init = CoinModels.init(net, config.hidden(), config.heads(), config.inner(),
                         contextLength(), root, new Rng(seed("init/" + net)))) {
                     for (boolean pretrained : variants()) {
-                        InputVectorModel model = init;
-                        if (pretrained) {
-                            long t0 = System.nanoTime();
-                            double[] finalLoss = new double[1];
-                            model = pretrain(init, config, root, seed("pretrain/" + net), finalLoss, log, net);
-                            CoinSequences fresh = prior.sample(256, config.pretrainLength(), new Rng(seed("kl/" + net)));
-                            PretrainingReport report = new PretrainingReport(net, config.pretrainSteps(), finalLoss[0],
-                                    klToPreBayes(init, fresh), klToPreBayes(model, fresh), (System.nanoTime() - t0) / 1e9);
-                            pretraining.add(report);
-                            log.accept(String.format("%s meta-trained in %.0f s: loss %.4f, KL to the Beta-Bernoulli"
-                                    + " predictor %.4f nats/symbol (%.4f untrained)", net, report.seconds(),
-                                    report.finalLoss(), report.klAfter(), report.klBefore()));
-                        }
+                        boolean pending = pending(store, net, pretrained, init);
+                        InputVectorModel model = pretrained ? metaTrained(store, net, init, root, pending, pretraining, log)
+                                : init;
                         try {
                             for (Map.Entry<String, CoinSource> t : targets().entrySet()) {
                                 Cell cell = new Cell(net, pretrained, t.getKey(), t.getValue(), evalSets.get(t.getKey()),
-                                        scoringSets.get(t.getKey()), model, root, log);
+                                        scoringSets.get(t.getKey()), model, init, root, store, log);
                                 results.addAll(cell.networkMethods());
                                 List<BayesResult> exactRows = exact.computeIfAbsent(t.getKey(), k -> cell.exactMethods());
                                 for (BayesResult e : exactRows) {
@@ -135,15 +142,72 @@ public final class BayesStudy {
                                 }
                             }
                         } finally {
-                            if (model != init) {
+                            if (model != init && model != null) {
                                 model.close();
                             }
                         }
                     }
                 }
             }
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // a store write that failed inside a cell
         }
         return new Outcome(results, pretraining, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Whether any method of this network variant is not stored yet. */
+    private boolean pending(BayesStore store, String net, boolean pretrained, InputVectorModel init) {
+        for (String target : targets().keySet()) {
+            for (BayesMethod m : networkMethods(init)) {
+                if (store.result(BayesStore.key(net, pretrained, target, m)).isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The meta-trained {@code net}: from the store when it holds it, else meta-trained now and
+     * stored; null when no cell needs it. Its figures join {@code reports}.
+     */
+    private InputVectorModel metaTrained(BayesStore store, String net, InputVectorModel init, NDManager root,
+            boolean needed, List<PretrainingReport> reports, Consumer<String> log) throws IOException {
+        Optional<PretrainingReport> stored = store.pretraining(net);
+        InputVectorModel model = stored.isPresent() && needed ? store.network(net, init, root) : null;
+        if (stored.isPresent() && (model != null || !needed)) {
+            reports.add(stored.get());
+            log.accept(net + " meta-trained before: its weights are " + (needed ? "loaded" : "not needed"));
+            return model;
+        }
+        long t0 = System.nanoTime();
+        double[] finalLoss = new double[1];
+        model = pretrain(init, config, root, seed("pretrain/" + net), finalLoss, log, net);
+        CoinSequences fresh = prior.sample(256, config.pretrainLength(), new Rng(seed("kl/" + net)));
+        PretrainingReport report = new PretrainingReport(net, config.pretrainSteps(), finalLoss[0],
+                klToPreBayes(init, fresh), klToPreBayes(model, fresh), (System.nanoTime() - t0) / 1e9);
+        if (stored.isPresent()) {
+            store.saveNetwork(net, model); // its weights went missing: the same network, meta-trained again
+            report = stored.get();
+        } else {
+            store.putPretraining(report, model);
+        }
+        reports.add(report);
+        log.accept(String.format("%s meta-trained in %.0f s: loss %.4f, KL to the Beta-Bernoulli"
+                + " predictor %.4f nats/symbol (%.4f untrained)", net, report.seconds(),
+                report.finalLoss(), report.klAfter(), report.klBefore()));
+        return model;
+    }
+
+    /** The methods run on a network, in order: LoRA adapts attention projections, so transformers only (as in the paper). */
+    static List<BayesMethod> networkMethods(InputVectorModel model) {
+        List<BayesMethod> m = new ArrayList<>(List.of(BayesMethod.NO_TUNING, BayesMethod.RANDOM_PF, BayesMethod.HARD_PT,
+                BayesMethod.SIMPLEX_PT, BayesMethod.REAL_PT, BayesMethod.SOFT_PT, BayesMethod.FULL_WT));
+        if (model.config().numHeads() > 0) {
+            m.add(BayesMethod.LORA_WT);
+        }
+        m.addAll(List.of(BayesMethod.EMBED_WT, BayesMethod.UNEMBED_WT, BayesMethod.UN_EMBED_WT));
+        return m;
     }
 
     private List<Boolean> variants() {
@@ -202,7 +266,7 @@ public final class BayesStudy {
                 new NetworkPredictor(network, null, EVAL_CHUNK).predict(sequences));
     }
 
-    /** One network variant on one target: every method. */
+    /** One network variant on one target: every method, each skipped when the store holds its result. */
     private final class Cell {
         private final String net;
         private final boolean pretrained;
@@ -210,14 +274,17 @@ public final class BayesStudy {
         private final CoinSource target;
         private final CoinSequences eval;
         private final CoinSequences scoring;
-        private final InputVectorModel model;
+        private final InputVectorModel model; // null when every method is stored
+        private final InputVectorModel init;
         private final NDManager root;
+        private final BayesStore store;
         private final Consumer<String> log;
         private final String key;
         private final int reps = config.reps();
 
         Cell(String net, boolean pretrained, String targetName, CoinSource target, CoinSequences eval,
-                CoinSequences scoring, InputVectorModel model, NDManager root, Consumer<String> log) {
+                CoinSequences scoring, InputVectorModel model, InputVectorModel init, NDManager root, BayesStore store,
+                Consumer<String> log) {
             this.net = net;
             this.pretrained = pretrained;
             this.targetName = targetName;
@@ -225,7 +292,9 @@ public final class BayesStudy {
             this.eval = eval;
             this.scoring = scoring;
             this.model = model;
+            this.init = init;
             this.root = root;
+            this.store = store;
             this.log = log;
             this.key = net + "/" + (pretrained ? "pretrained" : "untrained") + "/" + targetName;
         }
@@ -233,39 +302,48 @@ public final class BayesStudy {
         List<BayesResult> networkMethods() {
             List<BayesResult> out = new ArrayList<>();
             int[][] randomTokens = randomPrefixes();
-            out.add(timed(BayesMethod.NO_TUNING, () -> new Curves(new double[][] {regret(model, null)}, null)));
-            out.add(timed(BayesMethod.RANDOM_PF, () -> {
-                double[][] c = new double[reps][];
-                for (int r = 0; r < reps; r++) {
-                    c[r] = regret(model, HardPrefix.of(randomTokens[r], AFTER_BOS));
-                }
-                return new Curves(c, null);
-            }));
-            out.add(timed(BayesMethod.HARD_PT, () -> {
-                HardPrefixSearch.Result best = HardPrefixSearch.search(config.prefixLength(),
-                        p -> new NetworkPredictor(model, HardPrefix.of(p, AFTER_BOS), EVAL_CHUNK), scoring);
-                return new Curves(new double[][] {regret(model, HardPrefix.of(best.best(), AFTER_BOS))}, text(best.best()));
-            }));
-            out.add(timed(BayesMethod.SIMPLEX_PT, () -> tunePrefix(InputPrefix.Space.SIMPLEX, randomTokens)));
-            out.add(timed(BayesMethod.REAL_PT, () -> tunePrefix(InputPrefix.Space.REAL, randomTokens)));
-            out.add(timed(BayesMethod.SOFT_PT, () -> tunePrefix(InputPrefix.Space.EMBEDDING, randomTokens)));
-            out.add(timed(BayesMethod.FULL_WT, () -> tuneWeights(BayesMethod.FULL_WT)));
-            if (model.config().numHeads() > 0) { // LoRA adapts attention projections: transformer only, as in the paper
-                out.add(timed(BayesMethod.LORA_WT, () -> tuneWeights(BayesMethod.LORA_WT)));
+            for (BayesMethod m : BayesStudy.networkMethods(init)) {
+                out.add(timed(BayesStore.key(net, pretrained, targetName, m), m, () -> curves(m, randomTokens)));
             }
-            out.add(timed(BayesMethod.EMBED_WT, () -> tuneWeights(BayesMethod.EMBED_WT)));
-            out.add(timed(BayesMethod.UNEMBED_WT, () -> tuneWeights(BayesMethod.UNEMBED_WT)));
-            out.add(timed(BayesMethod.UN_EMBED_WT, () -> tuneWeights(BayesMethod.UN_EMBED_WT)));
             return out;
+        }
+
+        private Curves curves(BayesMethod method, int[][] randomTokens) {
+            switch (method) {
+                case NO_TUNING:
+                    return new Curves(new double[][] {regret(model, null)}, null);
+                case RANDOM_PF: {
+                    double[][] c = new double[reps][];
+                    for (int r = 0; r < reps; r++) {
+                        c[r] = regret(model, HardPrefix.of(randomTokens[r], AFTER_BOS));
+                    }
+                    return new Curves(c, null);
+                }
+                case HARD_PT: {
+                    HardPrefixSearch.Result best = HardPrefixSearch.search(config.prefixLength(),
+                            p -> new NetworkPredictor(model, HardPrefix.of(p, AFTER_BOS), EVAL_CHUNK), scoring);
+                    return new Curves(new double[][] {regret(model, HardPrefix.of(best.best(), AFTER_BOS))},
+                            text(best.best()));
+                }
+                case SIMPLEX_PT:
+                    return tunePrefix(InputPrefix.Space.SIMPLEX, randomTokens);
+                case REAL_PT:
+                    return tunePrefix(InputPrefix.Space.REAL, randomTokens);
+                case SOFT_PT:
+                    return tunePrefix(InputPrefix.Space.EMBEDDING, randomTokens);
+                default:
+                    return tuneWeights(method);
+            }
         }
 
         List<BayesResult> exactMethods() {
             List<BayesResult> out = new ArrayList<>();
             CoinPredictor preBayes = Bayes.optimalFor(prior);
-            out.add(timed(BayesMethod.TARGET_BAYES,
+            out.add(timed(BayesStore.exactKey(targetName, BayesMethod.TARGET_BAYES), BayesMethod.TARGET_BAYES,
                     () -> new Curves(new double[][] {Regret.meanCumulative(Bayes.optimalFor(target), eval)}, null)));
-            out.add(timed(BayesMethod.PRE_BAYES, () -> new Curves(new double[][] {Regret.meanCumulative(preBayes, eval)}, null)));
-            out.add(timed(BayesMethod.PRE_BAYES_PT, () -> {
+            out.add(timed(BayesStore.exactKey(targetName, BayesMethod.PRE_BAYES), BayesMethod.PRE_BAYES,
+                    () -> new Curves(new double[][] {Regret.meanCumulative(preBayes, eval)}, null)));
+            out.add(timed(BayesStore.exactKey(targetName, BayesMethod.PRE_BAYES_PT), BayesMethod.PRE_BAYES_PT, () -> {
                 HardPrefixSearch.Result best = HardPrefixSearch.search(config.prefixLength(),
                         p -> Bayes.withPrefix(preBayes, p), scoring);
                 return new Curves(new double[][] {Regret.meanCumulative(Bayes.withPrefix(preBayes, best.best()), eval)},
@@ -364,18 +442,31 @@ public final class BayesStudy {
             return Regret.meanCumulative(new NetworkPredictor(network, adapter, EVAL_CHUNK), eval);
         }
 
-        private BayesResult timed(BayesMethod method, java.util.function.Supplier<Curves> body) {
-            long t0 = System.nanoTime();
-            Curves c = body.get();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            BayesResult r = new BayesResult(net, pretrained, targetName, method, c.curves(), c.prefix(), seconds);
+        /** The stored result of cell {@code key}, else {@code body}'s, timed and stored; logged either way. */
+        private BayesResult timed(String key, BayesMethod method, java.util.function.Supplier<Curves> body) {
+            Optional<BayesResult> stored = store.result(key);
+            BayesResult r;
+            if (stored.isPresent()) {
+                r = stored.get();
+            } else {
+                long t0 = System.nanoTime();
+                Curves c = body.get();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                r = new BayesResult(net, pretrained, targetName, method, c.curves(), c.prefix(), seconds);
+                try {
+                    store.putResult(key, r);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
             StringBuilder line = new StringBuilder(String.format("%-23s %-16s %-11s", r.variant(), targetName,
                     method.label()));
             for (int n : checkpoints(config)) {
                 line.append(String.format(" R(%d) %7.3f [%.3f, %.3f]", n, r.medianAt(n), r.regretAt(n, 0.25),
                         r.regretAt(n, 0.75)));
             }
-            line.append(c.prefix() == null ? "" : " prefix " + c.prefix()).append(String.format("  (%.1f s)", seconds));
+            line.append(r.prefix() == null ? "" : " prefix " + r.prefix())
+                    .append(stored.isPresent() ? "  (done before)" : String.format("  (%.1f s)", r.seconds()));
             log.accept(line.toString());
             return r;
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.eval.Metric;
 import dev.promptlab.model.LoadedModel;
 import dev.promptlab.study.builtin.BuiltinModels;
-import dev.promptlab.tensor.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +32,9 @@ import java.util.function.Consumer;
  * is written, and a fresh run that fails before its first cell leaves no directory behind.
  */
 public final class IclStudy {
+    /** What messages call this kind of run. */
+    static final String KIND = "icl-study";
+
     private IclStudy() {}
 
     /** What a run wrote: its directory, the result.json content and the seconds this call took. */
@@ -50,30 +52,30 @@ public final class IclStudy {
     public static Outcome run(IclStudyConfig config, Path out, boolean resume, Consumer<String> log) throws IOException {
         long t0 = System.nanoTime();
         ObjectNode settings = IclReport.settingsJson(config);
-        requireRunDirectory(out, resume, settings);
+        StudyDirectory.check(out, resume, KIND, settings); // before the tasks are read
         List<IclTask.Loaded> tasks = prepare(config);
-        try {
-            Files.createDirectories(out);
-            AtomicFiles.writeString(out.resolve("config.json"), IclReport.JSON.writeValueAsString(settings) + "\n");
-            IclResults results = IclResults.open(out);
-            for (String ref : config.models()) {
-                runModel(config, ref, tasks, out, results, log);
+        try (StudyDirectory directory = StudyDirectory.open(out, resume, KIND, settings)) {
+            try {
+                IclResults results = IclResults.open(out);
+                for (String ref : config.models()) {
+                    runModel(config, ref, tasks, out, results, log);
+                }
+                Map<String, List<Metric>> metrics = new LinkedHashMap<>();
+                Map<String, int[]> sizes = new LinkedHashMap<>();
+                for (IclTask.Loaded t : tasks) {
+                    metrics.put(t.name(), t.metrics());
+                    sizes.put(t.name(), new int[] {t.train().size(), t.test().size()});
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                IclReport report = new IclReport(config, IclAnalysis.of(config, metrics, results, out), sizes, seconds);
+                report.write(out);
+                return new Outcome(out, report.resultJson(), seconds);
+            } catch (IOException | RuntimeException e) {
+                if (!resume && !Files.isRegularFile(out.resolve(IclResults.FILE))) {
+                    RunDirectory.deleteContents(out); // nothing finished yet: leave no half-made run behind
+                }
+                throw e;
             }
-            Map<String, List<Metric>> metrics = new LinkedHashMap<>();
-            Map<String, int[]> sizes = new LinkedHashMap<>();
-            for (IclTask.Loaded t : tasks) {
-                metrics.put(t.name(), t.metrics());
-                sizes.put(t.name(), new int[] {t.train().size(), t.test().size()});
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            IclReport report = new IclReport(config, IclAnalysis.of(config, metrics, results, out), sizes, seconds);
-            report.write(out);
-            return new Outcome(out, report.resultJson(), seconds);
-        } catch (IOException | RuntimeException e) {
-            if (!resume && !Files.isRegularFile(out.resolve(IclResults.FILE))) {
-                AtomicFiles.deleteTree(out); // nothing finished yet: leave no half-made run behind
-            }
-            throw e;
         }
     }
 
@@ -98,24 +100,6 @@ public final class IclStudy {
             } finally {
                 runs.values().forEach(IclTaskRun::close);
             }
-        }
-    }
-
-    /** A fresh run needs an empty or absent directory; a resumed one its config.json, with the same settings. */
-    private static void requireRunDirectory(Path out, boolean resume, ObjectNode settings) throws IOException {
-        if (!resume) {
-            RunDirectory.requireFresh(out);
-            return;
-        }
-        Path config = out.resolve("config.json");
-        if (!Files.isRegularFile(config)) {
-            throw new IllegalArgumentException(out + ": nothing to resume (no config.json of an icl-study run)");
-        }
-        JsonNode before = IclReport.JSON.readTree(config.toFile());
-        // compared as read back from JSON, so number types (int or long) do not matter
-        if (!before.equals(IclReport.JSON.readTree(IclReport.JSON.writeValueAsString(settings)))) {
-            throw new IllegalArgumentException(out + " was run with other settings; resume it with the same options"
-                    + " (its config.json) or choose a new --out");
         }
     }
 

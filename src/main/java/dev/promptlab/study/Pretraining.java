@@ -118,7 +118,7 @@ public final class Pretraining {
             } catch (RuntimeException | IOException e) {
                 boolean resumable = Checkpoint.exists(spec.out().resolve("checkpoint"));
                 if (!spec.resume() && !resumable) {
-                    RunOutputs.deleteRunFiles(spec.out()); // never leave a half-trained model that looks complete
+                    RunDirectory.deleteContents(spec.out()); // never leave a half-trained model that looks complete
                 }
                 if (e instanceof TrainingDivergedException d) {
                     throw new TrainingDivergedException(d, d.getMessage().replaceFirst("\\. Lower the learning rate.*", "")

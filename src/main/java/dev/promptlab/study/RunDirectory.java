@@ -1,5 +1,8 @@
 package dev.promptlab.study;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptlab.tensor.AtomicFiles;
 
 import java.io.IOException;
@@ -14,6 +17,8 @@ import java.util.stream.Stream;
  * killed run leaves, do not count as content.
  */
 public final class RunDirectory {
+    private static final ObjectMapper RECORDED = new ObjectMapper();
+
     private RunDirectory() {}
 
     /**
@@ -27,9 +32,9 @@ public final class RunDirectory {
     public static void require(Path out, boolean resume, boolean locked, String configFile, String kind) {
         if (!resume) {
             if (locked) {
-                requireEmpty(out);
+                requireEmpty(out, kind);
             } else {
-                requireFresh(out);
+                requireFresh(out, kind);
             }
             return;
         }
@@ -47,17 +52,43 @@ public final class RunDirectory {
         }
     }
 
+    /** A new output directory for a command that cannot resume: absent or empty, creatable, not in use. */
     public static void requireFresh(Path dir) {
+        requireFresh(dir, null);
+    }
+
+    /**
+     * A new run directory: absent or empty, creatable, not in use. {@code kind} names a run that
+     * {@code --resume} continues, for the message (null: the command cannot resume).
+     */
+    public static void requireFresh(Path dir, String kind) {
         requireCreatable(dir);
         requireNotInUse(dir);
-        requireEmpty(dir);
+        requireEmpty(dir, kind);
     }
 
     /** {@code dir} is absent or empty (a stale lock and temporary files apart); what a run re-checks under its lock. */
-    public static void requireEmpty(Path dir) {
+    public static void requireEmpty(Path dir, String kind) {
         if (Files.exists(dir) && !isEmptyDirectory(dir)) {
-            throw new IllegalArgumentException("output directory " + dir
-                    + " already exists and is not empty; choose another --out (or --resume a tune run)");
+            throw new IllegalArgumentException("output directory " + dir + " already exists and is not empty; choose"
+                    + " another --out" + (kind == null ? "" : ", or add --resume to continue the " + kind + " run in it"));
+        }
+    }
+
+    /**
+     * Deletes what a failed fresh run wrote in {@code out}, leaving its lock (whose release removes
+     * the directory if the run created it).
+     */
+    public static void deleteContents(Path out) throws IOException {
+        if (!Files.isDirectory(out)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (!RunLock.isLockFile(p)) {
+                    AtomicFiles.deleteTree(p);
+                }
+            }
         }
     }
 
@@ -107,6 +138,19 @@ public final class RunDirectory {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * What a run recorded in {@code file} (its settings or recipe), read to check a resumed run
+     * against; a file that is not JSON means the run cannot be resumed, which the message says.
+     */
+    public static JsonNode readRecorded(Path file) throws IOException {
+        try {
+            return RECORDED.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + " is not valid JSON (" + e.getOriginalMessage() + "); this run cannot"
+                    + " be resumed: choose another --out");
         }
     }
 

@@ -99,23 +99,6 @@ final class RunOutputs {
                 r.path("train_accuracy_n").asInt(0), r.path("trainable_parameters").asLong());
     }
 
-    /**
-     * Deletes what a failed fresh run wrote in {@code out}, leaving its lock (whose release removes
-     * the directory if the run created it).
-     */
-    static void deleteRunFiles(Path out) throws IOException {
-        if (!Files.isDirectory(out)) {
-            return;
-        }
-        try (Stream<Path> s = Files.list(out)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (!RunLock.isLockFile(p)) {
-                    AtomicFiles.deleteTree(p);
-                }
-            }
-        }
-    }
-
     /** Whether anything under {@code out} can be resumed (its own or any seed's checkpoint). */
     static boolean hasCheckpoint(Path out) {
         if (Checkpoint.exists(out.resolve("checkpoint"))) {

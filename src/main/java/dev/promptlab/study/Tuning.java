@@ -108,7 +108,7 @@ public final class Tuning {
         } catch (RuntimeException | IOException e) {
             boolean resumable = RunOutputs.hasCheckpoint(spec.out());
             if (fresh && !resumable) {
-                RunOutputs.deleteRunFiles(spec.out()); // nothing resumable yet: leave no half-written run behind
+                RunDirectory.deleteContents(spec.out()); // nothing resumable yet: leave no half-written run behind
             }
             if (e instanceof TrainingDivergedException d) {
                 throw diverged(d, spec, resumable);

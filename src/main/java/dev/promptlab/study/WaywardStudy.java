@@ -1,16 +1,13 @@
 package dev.promptlab.study;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.LoadedModel;
 import dev.promptlab.task.EncodedExample;
 import dev.promptlab.task.Encoder;
-import dev.promptlab.tensor.AtomicFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,11 +27,14 @@ import java.util.function.Consumer;
  * {@code runs.jsonl} (the results store: a finished cell adds its rows at once), then
  * {@code result.json} and {@code report.html}. Cells are (model, task, prompt length), each one
  * multi-prompt batch (or a few, when large); {@code resume} skips the cells the store holds and
- * refuses different settings. Bad input fails before anything is written, and a fresh run that
- * fails before its first cell leaves no directory behind.
+ * refuses different settings. The directory is locked for the run ({@link StudyDirectory}). Bad
+ * input fails before anything is written, and a fresh run that fails before its first cell leaves
+ * no directory behind.
  */
 public final class WaywardStudy {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** What messages call this kind of run. */
+    static final String KIND = "wayward";
 
     private WaywardStudy() {}
 
@@ -74,52 +74,32 @@ public final class WaywardStudy {
     public static Outcome run(WaywardStudyConfig config, Path out, Options options, Consumer<String> log)
             throws IOException {
         long start = System.nanoTime();
-        if (options.resume()) {
-            if (!Files.isRegularFile(out.resolve("config.json"))) {
-                throw new IllegalArgumentException(out + ": nothing to resume (no config.json of a waywardness run)");
-            }
-        } else {
-            RunDirectory.requireFresh(out);
-        }
+        RunDirectory.require(out, options.resume(), false, StudyDirectory.CONFIG, KIND); // before the models load
         WaywardPlan plan = WaywardPlan.prepare(config, log);
         List<WaywardModel> models = plan.models().stream().map(WaywardPlan.ModelPlan::model).toList();
         List<WaywardTarget> targets = new ArrayList<>();
         plan.models().forEach(m -> m.tasks().forEach(t -> targets.addAll(t.described())));
         ObjectNode settings = WaywardReport.settingsJson(config, plan);
-        WaywardResults store = null;
-        try {
-            writeOrCheckConfig(out, settings, options.resume());
-            store = WaywardResults.open(out);
-            int[] counts = new int[2];
-            for (WaywardPlan.ModelPlan m : plan.models()) {
-                runModel(config, m, store, options.progress(), counts, log);
+        try (StudyDirectory directory = StudyDirectory.open(out, options.resume(), KIND, settings)) {
+            WaywardResults store = null;
+            try {
+                store = WaywardResults.open(out);
+                int[] counts = new int[2];
+                for (WaywardPlan.ModelPlan m : plan.models()) {
+                    runModel(config, m, store, options.progress(), counts, log);
+                }
+                List<WaywardRow> rows = inGridOrder(plan, store);
+                Outcome outcome = new Outcome(config, models, targets, rows, WaywardSelected.of(rows), counts[0],
+                        counts[1], (System.nanoTime() - start) / 1e9);
+                new WaywardReport(outcome, settings, options.recorded()).write(out);
+                return outcome;
+            } catch (RuntimeException | IOException e) {
+                if (!options.resume() && (store == null || store.rows().isEmpty())) {
+                    RunDirectory.deleteContents(out); // nothing finished: leave no half-written run behind
+                }
+                throw e;
             }
-            List<WaywardRow> rows = inGridOrder(plan, store);
-            Outcome outcome = new Outcome(config, models, targets, rows, WaywardSelected.of(rows), counts[0], counts[1],
-                    (System.nanoTime() - start) / 1e9);
-            new WaywardReport(outcome, settings, options.recorded()).write(out);
-            return outcome;
-        } catch (RuntimeException | IOException e) {
-            if (!options.resume() && (store == null || store.rows().isEmpty())) {
-                AtomicFiles.deleteTree(out); // nothing finished: leave no half-written run behind
-            }
-            throw e;
         }
-    }
-
-    private static void writeOrCheckConfig(Path out, ObjectNode settings, boolean resume) throws IOException {
-        Path file = out.resolve("config.json");
-        if (resume) {
-            JsonNode before = JSON.readTree(file.toFile());
-            // compared as written: a number read back may come in another node type (an int for a long)
-            if (!before.equals(JSON.readTree(JSON.writeValueAsString(settings)))) {
-                throw new IllegalArgumentException(out + " holds a waywardness run with other settings than these;"
-                        + " resume it with the options it was started with, or choose another --out");
-            }
-            return;
-        }
-        Files.createDirectories(out);
-        AtomicFiles.writeString(file, JSON.writeValueAsString(settings) + "\n");
     }
 
     /** The cells of one model that are not finished yet; the model is loaded only when there are some. */

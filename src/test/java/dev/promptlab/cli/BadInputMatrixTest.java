@@ -2,7 +2,9 @@ package dev.promptlab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptlab.study.BayesStudyConfig;
 import dev.promptlab.study.RunLock;
+import dev.promptlab.study.builtin.BuiltinModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,7 @@ class BadInputMatrixTest {
     static Path narrow;
     static Path run;
     static Path ok;
+    static Path bayesRun;
     /** Each case's message as the table shows it, by case name (filled as cases pass). */
     private static final Map<Integer, String[]> TABLE = new TreeMap<>();
 
@@ -87,6 +90,10 @@ class BadInputMatrixTest {
         r = CliRunner.run("tune", "--model", model.toString(), "--train", ok.toString(), "--steps", "2", "--batch-size",
                 "2", "--prompt-length", "2", "--quiet", "--out", run.toString());
         assertEquals(0, r.exitCode(), r.toString());
+        // a finished Bayesian study, as small as its settings allow (the command line's presets take minutes)
+        bayesRun = fixtures.resolve("bayes");
+        BayesCommand.run(new BayesStudyConfig("custom", List.of("lstm"), false, true, 8, 2, 16, 3, 4, 20, 1e-3, 2, 4, 10,
+                0.05, 0.003, 1.0, 1, 2, 2, 4, 6, 200, 1), 1, bayesRun, false);
     }
 
     // ------------------------------------------------------------------ the cases
@@ -260,6 +267,53 @@ class BadInputMatrixTest {
             LOCKS.add(RunLock.acquire(w.resolve("run")));
             return tuneArgs(w, ok);
         }, "WORK/run is in use by another promptlab run", "(process "));
+        // the resumable studies and the built-in pretraining
+        c.add(new Case("run directories", "bayes: existing run without --resume", w -> {
+            copyTree(bayesRun, w.resolve("run"));
+            return bayesArgs(w);
+        }, "output directory WORK/run already exists and is not empty; choose another --out, or add --resume to continue"
+                + " the bayes run in it"));
+        c.add(new Case("run directories", "bayes: --resume of a different run", w -> {
+            copyTree(bayesRun, w.resolve("run"));
+            return bayesArgs(w, "--resume");
+        }, "--resume: WORK/run holds a bayes run with other settings: preset was \"custom\" in WORK/run/config.json but"
+                + " is \"quick\" now"));
+        c.add(new Case("run directories", "bayes: --resume of a tune run", w -> {
+            copyTree(run, w.resolve("run"));
+            return bayesArgs(w, "--resume");
+        }, "WORK/run: nothing to resume here: it holds a tune run, not a bayes run (WORK/run/config.json)"));
+        c.add(new Case("run directories", "bayes: --out held by another run", w -> {
+            LOCKS.add(RunLock.acquire(w.resolve("run")));
+            return bayesArgs(w);
+        }, "WORK/run is in use by another promptlab run", "(process "));
+        c.add(new Case("run directories", "reproduce: existing directory without --resume", w -> {
+            copyTree(run, w.resolve("run"));
+            return List.of("reproduce", "--out", w.resolve("run").toString());
+        }, "output directory WORK/run already exists and is not empty; choose another --out, or add --resume to continue"
+                + " the reproduce run in it"));
+        c.add(new Case("run directories", "reproduce: --resume of a different run", w -> {
+            copyTree(bayesRun, w.resolve("run"));
+            return List.of("reproduce", "--resume", "--out", w.resolve("run").toString());
+        }, "WORK/run: nothing to resume here: it holds a bayes run, not a reproduce run"));
+        c.add(new Case("run directories", "reproduce: --resume of nothing", w -> List.of("reproduce", "--resume", "--out",
+                w.resolve("run").toString()), "WORK/run: nothing to resume (no such run directory)"));
+        c.add(new Case("run directories", "pretrain --builtin: existing directory without --resume", w -> {
+            copyTree(run, w.resolve("run"));
+            return builtinArgs(w);
+        }, "output directory WORK/run already exists and is not empty; choose another --out, or add --resume to continue"
+                + " the pretrain --builtin run in it"));
+        c.add(new Case("run directories", "pretrain --builtin: --resume of a tune run", w -> {
+            copyTree(run, w.resolve("run"));
+            return builtinArgs(w, "--resume");
+        }, "WORK/run: nothing to resume (no recipe.json: not a pretrain --builtin run directory)"));
+        c.add(new Case("run directories", "pretrain --builtin: --resume with other --steps", w -> {
+            Files.createDirectories(w.resolve("run"));
+            Files.writeString(w.resolve("run").resolve("recipe.json"), // a run stopped once it wrote its recipe
+                    JSON.writeValueAsString(BuiltinModels.recipe("tiny").withSteps(100)));
+            return builtinArgs(w, "--steps", "200", "--resume");
+        }, "--resume: the recipe's steps was 100 in WORK/run/recipe.json but is 200 now"));
+        c.add(new Case("run directories", "pretrain --builtin: negative --steps", w -> builtinArgs(w, "--steps", "-5"),
+                "--steps must be >= 1 (or 0 for the recipe's), got -5"));
         c.add(new Case("run directories", "eval --json inside a file", w -> {
             Files.writeString(w.resolve("file"), "a file");
             return List.of("eval", "--model", model.toString(), "--data", ok.toString(), "--json",
@@ -429,6 +483,19 @@ class BadInputMatrixTest {
 
     private static List<String> tune(Path work, Path data) {
         return tuneArgs(work, data);
+    }
+
+    private static List<String> bayesArgs(Path work, String... extra) {
+        List<String> args = new ArrayList<>(List.of("bayes", "--quick", "--out", work.resolve("run").toString()));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private static List<String> builtinArgs(Path work, String... extra) {
+        List<String> args = new ArrayList<>(List.of("pretrain", "--builtin", "tiny", "--quiet", "--out",
+                work.resolve("run").toString()));
+        args.addAll(List.of(extra));
+        return args;
     }
 
     private static List<String> tuneArgs(Path work, Path data, String... extra) {

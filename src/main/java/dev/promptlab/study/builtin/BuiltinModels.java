@@ -2,13 +2,11 @@ package dev.promptlab.study.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptlab.tensor.AtomicFiles;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,9 @@ import java.util.Map;
  * ({@link ShippedModels}, F16 weights) is unpacked into the cache on first use; any other is
  * pretrained on first use into the cache, {@code $PROMPTLAB_HOME/models/NAME-RECIPEHASH} (default home
  * {@code ~/.cache/promptlab}), and reused afterwards; the recipe hash in the directory name means
- * a changed recipe never reuses a stale model. Pretraining writes into a temporary sibling and
- * renames it when complete, so an interrupted run leaves nothing that looks finished.
+ * a changed recipe never reuses a stale model. The model is made in a locked sibling directory and
+ * renamed when complete ({@link ModelCache}), so an interrupted run leaves nothing that looks
+ * finished, and a killed pretraining continues from its checkpoint on the next use.
  */
 public final class BuiltinModels {
     public static final String PREFIX = "builtin:";
@@ -95,43 +94,25 @@ public final class BuiltinModels {
     }
 
     /**
-     * The directory of {@code builtin:NAME}, pretraining it into the cache on first use (with a
-     * progress bar on stderr when {@code progress}).
+     * The directory of {@code builtin:NAME}, made in the cache on first use (with a progress bar
+     * on stderr when {@code progress}): unpacked when shipped, else pretrained, with checkpoints,
+     * continuing a first use that was killed. Two processes that need it at once do not both make
+     * it: the second waits for the first ({@link ModelCache}).
      */
     public static Path resolve(String ref, boolean progress) throws IOException {
         String name = nameOf(ref);
+        ModelRecipe recipe = recipe(name);
         Path dir = cacheDir(name);
-        if (isCached(name)) {
-            return dir;
-        }
-        Files.createDirectories(dir.getParent());
-        Path staging = dir.resolveSibling(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        AtomicFilesCompat.deleteIfPresent(staging);
-        if (ShippedModels.isShipped(name)) {
-            ShippedModels.unpack(name, staging);
-        } else {
-            System.err.printf("promptlab: %s is not in the cache yet; pretraining it into %s (once; %s)%n", ref, dir,
-                    recipe(name).summary());
-            BuiltinPretraining.run(recipe(name), staging, progress, true);
-        }
-        try {
-            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            // another process finished first: use its model
-            AtomicFilesCompat.deleteIfPresent(staging);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staging, dir);
-        }
-        return dir;
-    }
-
-    /** Small helper kept here so the cache logic reads in one place. */
-    private static final class AtomicFilesCompat {
-        static void deleteIfPresent(Path p) {
-            if (Files.exists(p)) {
-                dev.promptlab.tensor.AtomicFiles.deleteTree(p);
+        return ModelCache.resolve(dir, ref, work -> {
+            if (ShippedModels.isShipped(name)) {
+                AtomicFiles.deleteTree(work); // what an unpacking killed midway left
+                ShippedModels.unpack(name, work);
+            } else {
+                System.err.printf("promptlab: %s is not in the cache yet; pretraining it into %s (once; %s)%n", ref, dir,
+                        recipe.summary());
+                BuiltinPretraining.trainInto(recipe, work, new BuiltinPretraining.Options(true,
+                        ModelCache.CHECKPOINT_EVERY, progress, true));
             }
-        }
+        }, System.err::println);
     }
-
 }

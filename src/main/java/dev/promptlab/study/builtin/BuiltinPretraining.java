@@ -16,10 +16,15 @@ import dev.promptlab.tensor.AtomicFiles;
 import dev.promptlab.tensor.Rng;
 import dev.promptlab.tokenize.Tokenizer;
 import dev.promptlab.tokenize.WordTokenizer;
+import dev.promptlab.study.RunDirectory;
+import dev.promptlab.study.RunLock;
 import dev.promptlab.train.AdapterObjective;
+import dev.promptlab.train.Checkpoint;
+import dev.promptlab.train.Checkpointer;
 import dev.promptlab.train.CorpusWindows;
 import dev.promptlab.train.MetricsWriter;
 import dev.promptlab.train.ProgressListener;
+import dev.promptlab.train.TrainListener;
 import dev.promptlab.train.TrainConfig;
 import dev.promptlab.train.Trainer;
 
@@ -32,26 +37,107 @@ import java.util.List;
 /**
  * Pretrains a built-in model from its recipe: builds the corpus, fits the word tokenizer, trains
  * a {@code gpt} on random windows of the corpus, measures the card's figures, and writes the
- * model (Hugging Face layout), {@code metrics.jsonl} and {@code model_card.json} into a new
+ * model (Hugging Face layout), {@code metrics.jsonl} and {@code model_card.json} into its run
  * directory. Deterministic for a recipe (one torch thread gives bit-identical runs).
+ *
+ * <p>The run directory follows {@code pretrain}'s contract ({@link dev.promptlab.study.Pretraining}):
+ * {@code RUN/.lock} held for the run's life, {@code recipe.json} written first (the mark of this
+ * kind of run, checked on resume: the recipe may not change), {@code RUN/checkpoint/} (every
+ * weight, AdamW moments, step, the window sampler's position) every {@code checkpointEvery}
+ * steps and at the end of training, and {@code model_card.json} last (the mark of a complete
+ * run), after which the checkpoint goes. {@code resume} continues from the checkpoint to the
+ * model an uninterrupted run writes, byte for byte, and the same card apart from its timings
+ * ({@link #CARD_TIMINGS}): a resumed run's {@code train_seconds} adds the steps before
+ * {@code resumed_from_step} as metrics.jsonl timed them to the last session's time, and
+ * {@code prepare_seconds} and {@code eval_seconds} are the last session's.
  */
 public final class BuiltinPretraining {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The recipe a run directory holds, written first. */
+    public static final String RECIPE = "recipe.json";
+    /** The model card, written last: a directory with it holds a complete model. */
+    public static final String CARD = "model_card.json";
+    /**
+     * The card's fields that time the last session rather than describe the model: a resumed run's
+     * card differs from an uninterrupted run's in these alone.
+     */
+    public static final List<String> CARD_TIMINGS = List.of("prepare_seconds", "train_seconds", "seconds_per_step",
+            "eval_seconds", "resumed_from_step");
+    /** What messages call this kind of run. */
+    static final String KIND = "pretrain --builtin";
     /** Held-out gloss documents used for perplexity (the first ones of the fixed order). */
     static final int HELD_OUT_DOCUMENTS = 1000;
 
     private BuiltinPretraining() {}
 
     /**
-     * @param out a directory that must not exist yet; deleted again if anything fails
+     * How a run is carried out (not what it trains).
+     *
+     * @param resume continue the run in the directory from its checkpoint (from the start when it
+     *     has none); a complete run is left as it is
+     * @param checkpointEvery steps between checkpoints, 0 = none (a killed run then starts over)
      * @param progress show a progress bar on stderr
-     * @param figures measure the card's figures (ICL, generation, perplexity) after training
-     * @return the model card
+     * @param figures measure the card's figures (ICL, generation, perplexity) after training; else
+     *     held-out perplexity only
+     * @param listeners more listeners of the training, after the run's own (a failure in one stops
+     *     the run, resumable from its last checkpoint)
      */
-    public static ObjectNode run(ModelRecipe recipe, Path out, boolean progress, boolean figures) throws IOException {
-        if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
-            throw new IllegalArgumentException(out + " already exists and is not empty; choose a new --out directory");
+    public record Options(boolean resume, int checkpointEvery, boolean progress, boolean figures,
+            List<TrainListener> listeners) {
+        public Options {
+            if (checkpointEvery < 0) {
+                throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
+            }
+            listeners = List.copyOf(listeners);
         }
+
+        public Options(boolean resume, int checkpointEvery, boolean progress, boolean figures) {
+            this(resume, checkpointEvery, progress, figures, List.of());
+        }
+    }
+
+    /**
+     * Pretrains (or resumes) {@code recipe} into {@code out}, holding its lock: a new run needs
+     * an absent or empty directory, a resumed one this recipe's run.
+     *
+     * @return the model card
+     * @throws dev.promptlab.study.RunLockedException when another run holds {@code out}
+     */
+    public static ObjectNode run(ModelRecipe recipe, Path out, Options options) throws IOException {
+        RunDirectory.require(out, options.resume(), false, RECIPE, KIND);
+        RecipeFile.check(out, recipe); // before the lock, which would add its file to a directory that is refused
+        try (RunLock lock = RunLock.acquire(out)) {
+            RunDirectory.require(out, options.resume(), true, RECIPE, KIND); // again, now that no other run can write
+            return trainInto(recipe, out, options);
+        }
+    }
+
+    /**
+     * The work of {@link #run} in {@code dir}, whose lock (or a lock that covers it) the caller
+     * holds; the built-in model cache calls it with {@code resume} always on.
+     */
+    static ObjectNode trainInto(ModelRecipe recipe, Path dir, Options options) throws IOException {
+        Path checkpoint = dir.resolve("checkpoint");
+        if (options.resume()) {
+            AtomicFiles.recoverLeftovers(dir); // a checkpoint half-replaced by a kill, temporary files
+            RecipeFile.check(dir, recipe);
+            if (Files.isRegularFile(dir.resolve(CARD))) {
+                AtomicFiles.deleteTree(checkpoint); // complete; a kill after the card may have left the checkpoint
+                return (ObjectNode) JSON.readTree(dir.resolve(CARD).toFile());
+            }
+        }
+        try {
+            RecipeFile.write(dir, recipe);
+            return train(recipe, dir, options, checkpoint);
+        } catch (IOException | RuntimeException | Error e) {
+            if (!options.resume() && !Checkpoint.exists(checkpoint)) {
+                RunDirectory.deleteContents(dir); // nothing to resume: never leave a half-trained model behind
+            }
+            throw e;
+        }
+    }
+
+    private static ObjectNode train(ModelRecipe recipe, Path out, Options options, Path checkpoint) throws IOException {
         long t0 = System.nanoTime();
         PretrainCorpus corpus = PretrainCorpus.build(recipe);
         WordTokenizer tokenizer = tokenizer(corpus, recipe);
@@ -62,17 +148,29 @@ public final class BuiltinPretraining {
         ModelConfig config = new ModelConfig("gpt", tokenizer.vocabSize(), recipe.context(), recipe.hidden(),
                 recipe.layers(), recipe.heads(), 4 * recipe.hidden(), 1e-5, tokenizer.bosId(), tokenizer.eosId());
         TrainConfig trainConfig = new TrainConfig(recipe.steps(), recipe.batchSize(), recipe.learningRate(),
-                recipe.warmupSteps(), 0.01, 1.0, recipe.seed(), 10, 0);
-        Files.createDirectories(out);
+                recipe.warmupSteps(), 0.01, 1.0, recipe.seed(), 10, options.checkpointEvery());
         try (NDManager manager = NDManager.newBaseManager();
                 LanguageModel model = Architectures.byName("gpt").init(config, manager, new Rng(recipe.seed()))) {
-            long t1 = System.nanoTime();
             Trainer trainer = new Trainer(trainConfig, model.parameters(), new AdapterObjective(model, null)::loss,
                     new CorpusWindows(train, recipe.batchSize(), recipe.context(), recipe.seed() + 1), model.manager());
+            int resumedFrom = -1;
+            double secondsBefore = 0;
+            if (options.resume() && Checkpoint.exists(checkpoint)) {
+                try (NDManager scope = model.manager().newSubManager()) {
+                    trainer.restore(Checkpoint.load(checkpoint, scope)); // weights, moments, step, sampler position
+                }
+                resumedFrom = trainer.step();
+                secondsBefore = MetricsTime.upTo(out.resolve("metrics.jsonl"), resumedFrom);
+            }
             trainer.addListener(new MetricsWriter(out.resolve("metrics.jsonl"), trainConfig.logEvery()));
-            if (progress) {
+            if (options.checkpointEvery() > 0) {
+                trainer.addListener(new Checkpointer(checkpoint, options.checkpointEvery())); // also at the end
+            }
+            if (options.progress()) {
                 trainer.addListener(new ProgressListener("pretrain builtin:" + recipe.name()));
             }
+            options.listeners().forEach(trainer::addListener);
+            long t1 = System.nanoTime();
             trainer.run();
             double trainSeconds = (System.nanoTime() - t1) / 1e9;
             for (NDArray p : model.parameters().values()) {
@@ -91,12 +189,15 @@ public final class BuiltinPretraining {
             card.put("steps", trainer.step());
             card.put("final_train_loss", trainer.lastLoss());
             card.put("prepare_seconds", prepareSeconds);
-            card.put("train_seconds", trainSeconds);
-            card.put("seconds_per_step", trainSeconds / recipe.steps());
+            card.put("train_seconds", secondsBefore + trainSeconds);
+            card.put("seconds_per_step", (secondsBefore + trainSeconds) / trainer.step());
+            if (resumedFrom >= 0) {
+                card.put("resumed_from_step", resumedFrom); // the steps before it are timed from metrics.jsonl
+            }
             card.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
             ObjectNode machine = card.putObject("machine");
             dev.promptlab.bench.Machine.describe().forEach(machine::put);
-            if (figures) {
+            if (options.figures()) {
                 long t2 = System.nanoTime();
                 card.set("figures", new ModelFigures(model, tokenizer, 4, recipe.evalExamples(), recipe.seed() + 2)
                         .all(heldOut));
@@ -107,11 +208,9 @@ public final class BuiltinPretraining {
                 f.put("heldout_loss", loss);
                 f.put("heldout_perplexity", Math.exp(loss));
             }
-            AtomicFiles.writeString(out.resolve("model_card.json"), JSON.writeValueAsString(card) + "\n");
+            AtomicFiles.writeString(out.resolve(CARD), JSON.writeValueAsString(card) + "\n");
+            AtomicFiles.deleteTree(checkpoint); // the model is the result now; its optimizer state is twice its size
             return card;
-        } catch (IOException | RuntimeException | Error e) {
-            AtomicFiles.deleteTree(out); // never leave a half-trained model that looks complete
-            throw e;
         }
     }
 
@@ -143,12 +242,6 @@ public final class BuiltinPretraining {
             }
         }
         return WordTokenizer.ofWords(new ArrayList<>(words));
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (var entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
     }
 
     /** BOS document EOS, concatenated (EOS opens documents too for a vocabulary without BOS). */

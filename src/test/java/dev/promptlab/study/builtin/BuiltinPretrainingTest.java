@@ -38,7 +38,7 @@ class BuiltinPretrainingTest {
     @BeforeAll
     static void pretrainShort() throws Exception {
         out = dir.resolve("tiny");
-        card = BuiltinPretraining.run(RECIPE, out, false, false);
+        card = BuiltinPretraining.run(RECIPE, out, new BuiltinPretraining.Options(false, 0, false, false));
     }
 
     @Test
