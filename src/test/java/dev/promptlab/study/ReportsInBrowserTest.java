@@ -103,7 +103,7 @@ class ReportsInBrowserTest {
             System.out.println("ReportsInBrowserTest: no -Dpromptlab.reports=DIR, so running reproduce into " + root
                     + " first (every study's quick settings)");
             long start = System.nanoTime();
-            List<Reproduce.Entry> entries = Reproduce.run(root, 1, line -> System.out.printf("[%4.0f s] %s%n",
+            List<Reproduce.Entry> entries = Reproduce.run(root, false, 1, line -> System.out.printf("[%4.0f s] %s%n",
                     (System.nanoTime() - start) / 1e9, line));
             assertEquals(Reproduce.STUDIES.size(), entries.size());
             assertTrue(Files.isRegularFile(root.resolve("index.html")), "reproduce wrote no index.html");
