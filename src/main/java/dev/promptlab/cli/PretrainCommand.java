@@ -29,7 +29,7 @@ final class PretrainCommand implements Callable<Integer> {
     int seqLen;
     @Option(names = "--lr", defaultValue = "3e-3", description = "peak learning rate (default ${DEFAULT-VALUE})")
     double lr;
-    @Option(names = "--warmup", defaultValue = "-1", description = "warmup steps (default: 5% of steps)")
+    @Option(names = "--warmup", defaultValue = "-1", description = "warmup steps (default: 5%% of steps)")
     int warmup;
     @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default ${DEFAULT-VALUE})")
     double weightDecay;

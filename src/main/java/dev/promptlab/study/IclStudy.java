@@ -40,8 +40,6 @@ public final class IclStudy {
     /** What a run wrote: its directory, the result.json content and the seconds this call took. */
     public record Outcome(Path dir, ObjectNode result, double seconds) {}
 
-    /** One of the paper's findings next to a run's figures; {@code agrees} is null when the run cannot tell. */
-    public record Finding(String id, String claim, String measured, Boolean agrees) {}
 
     /** The quick study into {@code out} (fresh): built-in models and tasks, a few minutes on two cores. */
     public static Outcome quick(Path out, Consumer<String> log) throws IOException {
@@ -147,8 +145,9 @@ public final class IclStudy {
         JsonNode result = IclReport.JSON.readTree(runDir.resolve("result.json").toFile());
         List<Finding> out = new ArrayList<>();
         for (JsonNode f : result.get("findings")) {
-            out.add(new Finding(f.get("id").asText(), f.get("claim").asText(), f.get("measured").asText(),
-                    f.get("agrees").isNull() ? null : f.get("agrees").asBoolean()));
+            Finding.Verdict verdict = f.get("agrees").isNull() ? Finding.Verdict.NOT_MEASURED
+                    : Finding.Verdict.of(f.get("agrees").asBoolean());
+            out.add(new Finding(f.get("claim").asText(), f.get("measured").asText(), verdict));
         }
         return out;
     }
@@ -170,8 +169,8 @@ public final class IclStudy {
                 s.get("shots").toString()));
         for (Finding f : findings(runDir)) {
             p.append(f.claim().replaceAll("\\.$", "")).append(" — ")
-                    .append(f.agrees() == null ? "not measured" : f.agrees() ? "agrees" : "does not agree")
-                    .append(f.agrees() == null ? "" : " (" + f.measured() + ")").append(". ");
+                    .append(f.verdict().label())
+                    .append(f.verdict() == Finding.Verdict.NOT_MEASURED ? "" : " (" + f.measured() + ")").append(". ");
         }
         List<String> withoutTasks = models.stream().filter(BuiltinModels::isRef)
                 .filter(m -> !BuiltinModels.recipe(BuiltinModels.nameOf(m)).iclStudyTasks()).toList();

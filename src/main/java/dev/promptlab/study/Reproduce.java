@@ -176,12 +176,6 @@ public final class Reproduce {
     /** The ICL / PT / IPT study, quick settings; its findings as the index shows them. */
     private static List<Finding> icl(Path dir, boolean resume, int threads, Consumer<String> log) throws IOException {
         IclStudy.run(IclStudyConfig.quick(), dir, resume, log);
-        List<Finding> out = new ArrayList<>();
-        for (IclStudy.Finding f : IclStudy.findings(dir)) {
-            Finding.Verdict verdict = f.agrees() == null ? Finding.Verdict.NOT_MEASURED
-                    : f.agrees() ? Finding.Verdict.AGREES : Finding.Verdict.DISAGREES;
-            out.add(new Finding(f.claim(), f.measured(), verdict));
-        }
-        return out;
+        return IclStudy.findings(dir);
     }
 }
