@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.report.BarChart;
+import dev.promptlab.study.builtin.BuiltinModels;
 import dev.promptlab.report.HeatMap;
 import dev.promptlab.report.HtmlReport;
 import dev.promptlab.report.LineChart;
@@ -192,10 +193,12 @@ final class IclReport {
                 + " the task's instruction, so the methods differ only in the prompt and the demonstrations. Scores"
                 + " are on the test split; mean ± sample std over seeds (methods with retrieved demonstrations are"
                 + " deterministic: one run).");
-        if (config.models().stream().anyMatch(m -> m.startsWith("builtin:"))) {
-            page.paragraph("Note on the built-in models: the shipped checkpoints were pretrained before these generation"
-                    + " tasks existed (their recipes' iclStudyTasks switch is off), and they write almost nothing right"
-                    + " on generation; expect figures near zero until they are retrained with the switch on.");
+        List<String> withoutTasks = config.models().stream().filter(BuiltinModels::isRef)
+                .filter(m -> !BuiltinModels.recipe(BuiltinModels.nameOf(m)).iclStudyTasks()).toList();
+        if (!withoutTasks.isEmpty()) {
+            page.paragraph("Note on " + String.join(", ", withoutTasks) + ": pretrained without these generation tasks"
+                    + " (its recipe's iclStudyTasks switch is off), it writes almost nothing right on them; expect"
+                    + " figures near zero. builtin:small is pretrained with them.");
         }
         page.heading(2, "What this run shows");
         StringBuilder ul = new StringBuilder("<ul>\n");

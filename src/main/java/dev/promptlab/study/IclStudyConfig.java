@@ -82,17 +82,16 @@ public record IclStudyConfig(String preset, List<String> models, List<IclTask> t
     }
 
     /**
-     * The quick grid for {@code promptlab reproduce}: builtin:tiny on the three built-in study
-     * tasks, every method at k = 1, three seeds, 30 steps of batch 4, P = 10 with a sweep over
-     * 1, 10 and 25, 500 training and 30 test examples per task, 3 similarity bins and the transfer
-     * matrix. About 4 minutes on two busy cores (2.5 of CPU time); builtin:small takes about 2.5
-     * times as long, so the headline figures come from a full run on it instead.
+     * The quick grid for {@code promptlab reproduce}: builtin:small (pretrained with these tasks'
+     * training splits, recipe switch {@code iclStudyTasks}) on the three built-in study tasks,
+     * every method at k = 1, three seeds, 30 steps of batch 4, P = 10 with a sweep over 1, 5 and
+     * 10, 500 training and 30 test examples per task, 3 similarity bins and the transfer matrix.
      */
     public static IclStudyConfig quick() {
         List<IclTask> tasks = dev.promptlab.task.builtin.wordnet.BuiltinTasks.ICL_STUDY_TASKS.stream()
                 .map(IclTask::builtin).toList();
-        return new IclStudyConfig("quick", List.of("builtin:tiny"), tasks, List.of(IclMethod.values()), List.of(1),
-                List.of(1L, 2L, 3L), 30, 4, 0.03, 10, List.of(1, 10, 25), IclRetrieval.EMBEDDING, 3, true, 500, 30, 24,
+        return new IclStudyConfig("quick", List.of("builtin:small"), tasks, List.of(IclMethod.values()), List.of(1),
+                List.of(1L, 2L, 3L), 30, 4, 0.03, 10, List.of(1, 5, 10), IclRetrieval.EMBEDDING, 3, true, 500, 30, 24,
                 1, 0);
     }
 

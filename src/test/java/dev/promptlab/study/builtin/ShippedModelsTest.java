@@ -33,7 +33,7 @@ class ShippedModelsTest {
     void tinyIsShippedAndEveryShippedModelMatchesItsRecipe() throws Exception {
         assertTrue(ShippedModels.isShipped("tiny"), "builtin:tiny must ship so it is usable at once");
         long bytes = 0;
-        Map<String, PretrainCorpus> corpora = new HashMap<>(); // the recipes share their corpus settings
+        Map<String, PretrainCorpus> corpora = new HashMap<>(); // recipes with the same corpus settings share one
         for (String name : BuiltinModels.names()) {
             JsonNode card = ShippedModels.card(name);
             if (card == null) {
@@ -43,7 +43,7 @@ class ShippedModelsTest {
             assertEquals(new ObjectMapper().valueToTree(recipe).toString(), card.get("recipe").toString(),
                     name + ": card recipe vs current recipe");
             PretrainCorpus corpus = corpora.computeIfAbsent(recipe.seed() + "/" + recipe.episodes() + "/"
-                    + recipe.maxShots(), k -> PretrainCorpus.build(recipe));
+                    + recipe.maxShots() + "/" + recipe.iclStudyTasks(), k -> PretrainCorpus.build(recipe));
             assertEquals(corpus.sha256(), card.get("data_sha256").asText(),
                     name + ": the pretraining data no longer reproduces; re-run pretrain --builtin " + name);
             assertTrue(card.has("machine"), name + ": a card names the machine its figures were measured on");

@@ -42,8 +42,8 @@ public final class BuiltinTasks {
 
     /**
      * The generation tasks added for the ICL study (data-to-text, semantic parsing, logic-to-text),
-     * last in the registry. The shipped built-in models were pretrained before they existed: their
-     * corpus (version 1) mixes episodes of the other tasks only; see {@link #pretrainingNames}.
+     * last in the registry. A recipe with the switch {@code iclStudyTasks} off (tiny, base) keeps
+     * the corpus that predates them, episodes of the other tasks only; see {@link #pretrainingNames}.
      */
     public static final List<String> ICL_STUDY_TASKS = List.of("data-to-text", "semantic-parse", "logic-to-text");
 
