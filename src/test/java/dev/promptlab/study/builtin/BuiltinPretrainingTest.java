@@ -136,11 +136,12 @@ class BuiltinPretrainingTest {
     }
 
     @Test
-    void theIclStudySwitchAddsThoseTasksToTheMixAndLeavesTheShippedRecipesAlone() {
-        ModelRecipe off = BuiltinModels.recipe("small");
+    void theIclStudySwitchAddsThoseTasksToTheMixAndLeavesTheRecipesWithoutItAlone() {
+        ModelRecipe off = BuiltinModels.recipe("tiny");
         ModelRecipe on = off.withIclStudyTasks(true);
+        assertTrue(BuiltinModels.recipe("small").iclStudyTasks(), "builtin:small is pretrained with the ICL-study tasks");
         assertTrue(!off.iclStudyTasks() && !off.toString().contains("iclStudyTasks"), off.toString());
-        assertTrue(!new ObjectMapper().valueToTree(off).has("iclStudyTasks"), "the shipped cards' recipe JSON is unchanged");
+        assertTrue(!new ObjectMapper().valueToTree(off).has("iclStudyTasks"), "tiny's card recipe JSON is unchanged");
         assertTrue(new ObjectMapper().valueToTree(on).get("iclStudyTasks").asBoolean());
         assertTrue(!on.toString().equals(off.toString()), "a switched-on recipe gets its own cache directory");
         assertTrue(on.withSteps(5).scaledDown(10, 2).iclStudyTasks(), "derived recipes keep the switch");
