@@ -97,9 +97,10 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
             po.put("rss_peak_bytes", p.peak());
             po.put("growth", p.growth());
             po.put("peak_growth", p.peakGrowth());
-            print.accept(String.format("%s (%d): resident %.1f MiB after warm-up, %.1f MiB at the end: %+.2f%% (peak %+.2f%%)",
-                    p.name(), p.count(), p.warm() / (double) (1 << 20), p.end() / (double) (1 << 20), 100 * p.growth(),
-                    100 * p.peakGrowth()));
+            po.put("trend_growth", p.trendGrowth());
+            print.accept(String.format("%s (%d): resident %.1f MiB after warm-up, %.1f MiB at the end: %+.2f%% (peak %+.2f%%,"
+                    + " trend %+.2f%%)", p.name(), p.count(), p.warm() / (double) (1 << 20), p.end() / (double) (1 << 20),
+                    100 * p.growth(), 100 * p.peakGrowth(), 100 * p.trendGrowth()));
         }
         var samples = o.putArray("samples");
         for (SoakBench.Sample s : r.samples()) {

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * goes. Native memory that leaks a little per step (an array left on a long-lived manager, a
  * gradient handle not closed) shows as steady growth after the warm-up; a flat run shows none.
  * The figures are the growth of each phase from the end of its warm-up (the first tenth) to its
- * end, and the largest sample after the warm-up.
+ * end, the largest sample after the warm-up, and the growth the trend of the samples after the
+ * warm-up implies (least squares), which single noisy samples do not move.
  *
  * <p>The data are random token windows, so the soak runs on any model without a task.
  */
@@ -44,8 +45,12 @@ public final class SoakBench {
      * @param warm resident bytes at the end of the warm-up
      * @param end resident bytes at the end
      * @param peak the largest sample after the warm-up
+     * @param trendGrowth the growth over the phase after the warm-up that the least-squares line
+     *     through the samples after the warm-up implies, as a fraction of {@code warm}: a leak's
+     *     steady rise, without the noise of any single sample (allocator arenas move resident
+     *     memory up and down by megabytes); NaN where memory cannot be read
      */
-    public record Phase(String name, int count, long warm, long end, long peak) {
+    public record Phase(String name, int count, long warm, long end, long peak, double trendGrowth) {
         /** (end − warm) / warm, NaN where memory cannot be read. */
         public double growth() {
             return warm > 0 ? (end - warm) / (double) warm : Double.NaN;
@@ -130,8 +135,27 @@ public final class SoakBench {
     private static Phase phase(String name, int count, List<Sample> all) {
         List<Sample> own = all.stream().filter(s -> s.phase().equals(name)).toList();
         Sample warm = own.stream().filter(s -> s.done() >= count / 10).findFirst().orElse(own.get(0));
-        long peak = own.stream().filter(s -> s.done() >= warm.done()).mapToLong(Sample::rssBytes).max().orElse(-1);
-        return new Phase(name, count, warm.rssBytes(), own.get(own.size() - 1).rssBytes(), peak);
+        List<Sample> after = own.stream().filter(s -> s.done() >= warm.done()).toList();
+        long peak = after.stream().mapToLong(Sample::rssBytes).max().orElse(-1);
+        return new Phase(name, count, warm.rssBytes(), own.get(own.size() - 1).rssBytes(), peak,
+                trendGrowth(after, warm.rssBytes()));
+    }
+
+    /** slope × (last − first done) / warm of the least-squares line through {@code samples}; NaN if unknowable. */
+    static double trendGrowth(List<Sample> samples, long warm) {
+        if (samples.size() < 2 || warm <= 0 || samples.stream().anyMatch(s -> s.rssBytes() < 0)) {
+            return Double.NaN;
+        }
+        double meanX = samples.stream().mapToDouble(Sample::done).average().orElseThrow();
+        double meanY = samples.stream().mapToDouble(Sample::rssBytes).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        for (Sample s : samples) {
+            sxy += (s.done() - meanX) * (s.rssBytes() - meanY);
+            sxx += (s.done() - meanX) * (s.done() - meanX);
+        }
+        double span = samples.get(samples.size() - 1).done() - samples.get(0).done();
+        return sxx == 0 ? Double.NaN : sxy / sxx * span / warm;
     }
 
     /** The process's resident set (VmRSS of /proc/self/status), -1 where there is no such file. */
