@@ -1,6 +1,7 @@
 package dev.promptlab.tensor;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 import java.util.LinkedHashMap;
@@ -40,14 +41,20 @@ public final class RowwiseInt8 {
                 out.put(e.getKey(), w);
                 continue;
             }
-            NDArray f = w.toType(DataType.FLOAT32, false); // (rows, cols)
-            NDArray scale = f.abs().max(new int[] {1}, true).div(127f); // (rows, 1)
-            // An all-zero row gets scale 1 (its codes are 0 anyway) so decoding never divides by zero.
-            scale = scale.add(scale.eq(0).toType(DataType.FLOAT32, false))
-                    .toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false);
-            NDArray q = f.div(scale).round().clip(-127, 127).toType(DataType.INT8, false); // (rows, cols)
-            out.put(e.getKey(), q);
-            out.put(e.getKey() + SCALE_SUFFIX, scale);
+            // Intermediates live in a scope; only the codes and scales join the weights' manager.
+            try (NDManager scope = w.getManager().newSubManager()) {
+                NDArray f = w.toType(DataType.FLOAT32, true); // (rows, cols)
+                f.attach(scope);
+                NDArray scale = f.abs().max(new int[] {1}, true).div(127f); // (rows, 1)
+                // An all-zero row gets scale 1 (its codes are 0 anyway) so decoding never divides by zero.
+                scale = scale.add(scale.eq(0).toType(DataType.FLOAT32, false))
+                        .toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false);
+                NDArray q = f.div(scale).round().clip(-127, 127).toType(DataType.INT8, false); // (rows, cols)
+                q.attach(w.getManager());
+                scale.attach(w.getManager());
+                out.put(e.getKey(), q);
+                out.put(e.getKey() + SCALE_SUFFIX, scale);
+            }
         }
         return out;
     }
