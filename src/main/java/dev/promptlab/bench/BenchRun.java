@@ -98,13 +98,18 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
             po.put("growth", p.growth());
             po.put("peak_growth", p.peakGrowth());
             po.put("trend_growth", p.trendGrowth());
+            po.put("java_heap_committed_after_warmup_bytes", p.heapWarm());
+            po.put("java_heap_committed_end_bytes", p.heapEnd());
+            po.put("outside_heap_growth", p.outsideHeapGrowth());
             print.accept(String.format("%s (%d): resident %.1f MiB after warm-up, %.1f MiB at the end: %+.2f%% (peak %+.2f%%,"
-                    + " trend %+.2f%%)", p.name(), p.count(), p.warm() / (double) (1 << 20), p.end() / (double) (1 << 20),
-                    100 * p.growth(), 100 * p.peakGrowth(), 100 * p.trendGrowth()));
+                    + " trend %+.2f%%; outside the Java heap %+.2f%%)", p.name(), p.count(), p.warm() / (double) (1 << 20),
+                    p.end() / (double) (1 << 20), 100 * p.growth(), 100 * p.peakGrowth(), 100 * p.trendGrowth(),
+                    100 * p.outsideHeapGrowth()));
         }
         var samples = o.putArray("samples");
         for (SoakBench.Sample s : r.samples()) {
-            samples.addObject().put("phase", s.phase()).put("done", s.done()).put("rss_bytes", s.rssBytes());
+            samples.addObject().put("phase", s.phase()).put("done", s.done()).put("rss_bytes", s.rssBytes())
+                    .put("java_heap_committed_bytes", s.heapCommittedBytes());
         }
         return out;
     }

@@ -29,6 +29,11 @@ import java.util.function.Consumer;
  * end, the largest sample after the warm-up, and the growth the trend of the samples after the
  * warm-up implies (least squares), which single noisy samples do not move.
  *
+ * <p>Each sample also records the Java heap the JVM has committed: the heap starts small and grows
+ * in regions as the run allocates, which raises resident memory without any leak. The growth of
+ * what lies outside the committed heap (native tensors, libtorch, the allocator) is reported
+ * beside the resident growth, so a reader can tell heap expansion from a native leak.
+ *
  * <p>The data are random token windows, so the soak runs on any model without a task.
  */
 public final class SoakBench {
@@ -36,8 +41,16 @@ public final class SoakBench {
 
     private SoakBench() {}
 
-    /** One sample: the phase ("train" or "decode"), steps or calls done, resident bytes (-1 where unknown). */
-    public record Sample(String phase, int done, long rssBytes) {}
+    /**
+     * One sample: the phase ("train" or "decode"), steps or calls done, resident bytes (-1 where
+     * unknown) and the Java heap committed at that moment.
+     */
+    public record Sample(String phase, int done, long rssBytes, long heapCommittedBytes) {
+        /** A sample whose heap is not known (-1). */
+        public Sample(String phase, int done, long rssBytes) {
+            this(phase, done, rssBytes, -1);
+        }
+    }
 
     /**
      * One phase's figures.
@@ -50,7 +63,8 @@ public final class SoakBench {
      *     steady rise, without the noise of any single sample (allocator arenas move resident
      *     memory up and down by megabytes); NaN where memory cannot be read
      */
-    public record Phase(String name, int count, long warm, long end, long peak, double trendGrowth) {
+    public record Phase(String name, int count, long warm, long end, long peak, double trendGrowth, long heapWarm,
+            long heapEnd) {
         /** (end − warm) / warm, NaN where memory cannot be read. */
         public double growth() {
             return warm > 0 ? (end - warm) / (double) warm : Double.NaN;
@@ -59,6 +73,17 @@ public final class SoakBench {
         /** (peak − warm) / warm. */
         public double peakGrowth() {
             return warm > 0 ? (peak - warm) / (double) warm : Double.NaN;
+        }
+
+        /**
+         * The growth of resident memory outside the committed Java heap, from the warm-up's end to
+         * the end, as a fraction of {@code warm}; NaN where either figure is unknown.
+         */
+        public double outsideHeapGrowth() {
+            if (warm <= 0 || end <= 0 || heapWarm < 0 || heapEnd < 0) {
+                return Double.NaN;
+            }
+            return ((end - heapEnd) - (warm - heapWarm)) / (double) warm;
         }
     }
 
@@ -127,8 +152,10 @@ public final class SoakBench {
 
     private static void sample(String phase, int done, List<Sample> all, Consumer<String> progress) {
         long rss = residentBytes();
-        all.add(new Sample(phase, done, rss));
-        progress.accept(String.format("%s %d: resident %.1f MiB", phase, done, rss / (double) (1 << 20)));
+        long heap = Runtime.getRuntime().totalMemory();
+        all.add(new Sample(phase, done, rss, heap));
+        progress.accept(String.format("%s %d: resident %.1f MiB (Java heap committed %.1f MiB)", phase, done,
+                rss / (double) (1 << 20), heap / (double) (1 << 20)));
     }
 
     /** A phase's figures from its samples: warm-up ends at the first sample past a tenth of the count. */
@@ -137,8 +164,9 @@ public final class SoakBench {
         Sample warm = own.stream().filter(s -> s.done() >= count / 10).findFirst().orElse(own.get(0));
         List<Sample> after = own.stream().filter(s -> s.done() >= warm.done()).toList();
         long peak = after.stream().mapToLong(Sample::rssBytes).max().orElse(-1);
-        return new Phase(name, count, warm.rssBytes(), own.get(own.size() - 1).rssBytes(), peak,
-                trendGrowth(after, warm.rssBytes()));
+        Sample last = own.get(own.size() - 1);
+        return new Phase(name, count, warm.rssBytes(), last.rssBytes(), peak, trendGrowth(after, warm.rssBytes()),
+                warm.heapCommittedBytes(), last.heapCommittedBytes());
     }
 
     /** slope × (last − first done) / warm of the least-squares line through {@code samples}; NaN if unknowable. */

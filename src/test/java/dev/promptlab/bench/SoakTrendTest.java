@@ -31,4 +31,19 @@ class SoakTrendTest {
         assertTrue(Double.isNaN(SoakBench.trendGrowth(List.of(new SoakBench.Sample("train", 1, -1),
                 new SoakBench.Sample("train", 2, -1)), -1)));
     }
+
+    @Test
+    void heapExpansionIsToldApartFromGrowthOutsideTheHeap() {
+        // resident 600 -> 630 MiB while the committed heap grew 100 -> 130 MiB: all of it heap
+        SoakBench.Phase heapOnly = new SoakBench.Phase("train", 20000, 600 * MIB, 630 * MIB, 630 * MIB, 0.05, 100 * MIB,
+                130 * MIB);
+        assertEquals(0.05, heapOnly.growth(), 1e-12);
+        assertEquals(0.0, heapOnly.outsideHeapGrowth(), 1e-12);
+        // resident 600 -> 630 MiB with the heap unchanged: all of it outside the heap
+        SoakBench.Phase nativeGrowth = new SoakBench.Phase("train", 20000, 600 * MIB, 630 * MIB, 630 * MIB, 0.05,
+                100 * MIB, 100 * MIB);
+        assertEquals(0.05, nativeGrowth.outsideHeapGrowth(), 1e-12);
+        assertTrue(Double.isNaN(new SoakBench.Phase("train", 10, 600 * MIB, 630 * MIB, 630 * MIB, 0.05, -1, -1)
+                .outsideHeapGrowth()), "unknown heap: no figure");
+    }
 }

@@ -32,6 +32,7 @@ class BenchSoakTest {
         long decodeSamples = 0;
         for (JsonNode s : soak.get("samples")) {
             assertTrue(s.get("rss_bytes").asLong() > 0, "resident memory is read on Linux: " + s);
+            assertTrue(s.get("java_heap_committed_bytes").asLong() > 0, "the committed heap is sampled too: " + s);
             trainSamples += s.get("phase").asText().equals("train") ? 1 : 0;
             decodeSamples += s.get("phase").asText().equals("decode") ? 1 : 0;
         }
@@ -39,6 +40,7 @@ class BenchSoakTest {
         assertEquals(20, decodeSamples, "one sample per call");
         for (String phase : new String[] {"train", "decode"}) {
             assertTrue(Double.isFinite(soak.get(phase).get("growth").asDouble()), soak.toString());
+            assertTrue(Double.isFinite(soak.get(phase).get("outside_heap_growth").asDouble()), soak.toString());
             assertTrue(soak.get(phase).get("rss_peak_bytes").asLong() >= soak.get(phase).get("rss_end_bytes").asLong());
         }
         assertTrue(r.out().contains("train (40): resident"), r.out());

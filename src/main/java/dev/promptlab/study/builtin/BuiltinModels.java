@@ -35,7 +35,7 @@ public final class BuiltinModels {
         // at one thread); the saved compute goes into 4-6x more steps, which ICL needs most.
         m.put("tiny", new ModelRecipe("tiny", 2, 4, 128, 256, 8192, 2500, 8, 3e-3, 100, 1, 100000, 4, 200));
         m.put("small", new ModelRecipe("small", 4, 4, 256, 256, 8192, 3000, 8, 2e-3, 150, 1, 100000, 4, 200, true));
-        m.put("base", new ModelRecipe("base", 6, 6, 384, 256, 8192, 2000, 8, 1.5e-3, 100, 1, 100000, 4, 200));
+        m.put("base", new ModelRecipe("base", 6, 6, 384, 256, 8192, 2400, 8, 1.5e-3, 120, 1, 100000, 4, 200, true));
         return java.util.Collections.unmodifiableMap(m);
     }
 
