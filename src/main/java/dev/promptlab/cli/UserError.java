@@ -24,7 +24,18 @@ final class UserError {
                 || t instanceof AdapterException || t instanceof ModelLoadException || t instanceof RunLockedException
                 || t instanceof NoSuchFileException || t instanceof AccessDeniedException
                 || t instanceof NotDirectoryException || t instanceof FileAlreadyExistsException
-                || t instanceof UnsupportedOperationException;
+                || t instanceof UnsupportedOperationException || isStorageRefusal(t);
+    }
+
+    /**
+     * A write the storage refused: a full disk, an exhausted quota or a read-only file system. The
+     * user can fix it (free space, choose another --out) and resume; the writes are atomic, so
+     * nothing half-written is left behind.
+     */
+    static boolean isStorageRefusal(Throwable t) {
+        String reason = t instanceof FileSystemException f ? f.getReason() : t.getMessage();
+        return t instanceof java.io.IOException && reason != null && (reason.contains("No space left on device")
+                || reason.contains("Disk quota exceeded") || reason.contains("Read-only file system"));
     }
 
     /** The failure a wrapper (picocli's, an unchecked I/O exception) stands for. */
@@ -44,8 +55,18 @@ final class UserError {
         if (t instanceof UncheckedIOException u && u.getCause() != null) {
             // a wrapper with a message of its own ("cannot write checkpoint X: ...") says more than its cause
             boolean own = u.getMessage() != null && !u.getMessage().equals(u.getCause().toString());
-            return own ? oneLine(u.getMessage()) : message(u.getCause());
+            if (!own) {
+                return message(u.getCause());
+            }
+            return oneLine(u.getMessage()) + (isStorageRefusal(u.getCause()) ? STORAGE_HINT : "");
         }
+        return plainMessage(t) + (isStorageRefusal(t) ? STORAGE_HINT : "");
+    }
+
+    private static final String STORAGE_HINT = " (nothing partial was kept: free space or choose another --out,"
+            + " then run again; a run that had checkpointed continues with --resume)";
+
+    private static String plainMessage(Throwable t) {
         if (t instanceof AccessDeniedException e) {
             return e.getFile() + ": permission denied (the directory or file is read-only)";
         }
