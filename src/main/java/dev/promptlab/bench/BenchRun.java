@@ -24,7 +24,7 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         int tuneSeeds) {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final List<String> SECTIONS = List.of("sgemm", "step", "batch", "prompts", "tune-seeds", "decode",
-            "shared-prefix", "memory");
+            "shared-prefix", "memory", "startup");
 
     public BenchRun {
         if (runs < 1 || warmup < 0) {
@@ -73,6 +73,9 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         }
         if (sections.contains("memory")) {
             memory(out, print);
+        }
+        if (sections.contains("startup")) {
+            startup(out, print);
         }
         return out;
     }
@@ -276,6 +279,28 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
             o.put("speedup", f.speedup());
             print.accept(String.format("tune --seeds (%d seeds): %.1f s; %d separate tune processes: %.1f s; %.2fx", f.seeds(),
                     f.batchedSeconds(), f.seeds(), f.separateSeconds(), f.speedup()));
+        } finally {
+            dev.promptlab.tensor.AtomicFiles.deleteTree(work);
+        }
+    }
+
+    /** {@code tasks} and a 40-step {@code tune} as fresh processes: start-up and everything outside training. */
+    private void startup(ObjectNode out, Consumer<String> print) throws Exception {
+        java.nio.file.Path work = java.nio.file.Files.createTempDirectory("promptlab-bench-startup");
+        try {
+            StartupBench.Figure f = StartupBench.run("builtin:small", "builtin:topic", 40, Math.max(1, warmup), runs, work);
+            ObjectNode o = out.putObject("startup");
+            o.put("setup", "fresh processes: promptlab tasks (task cache warm); tune --model builtin:small --task"
+                    + " builtin:topic --steps " + f.steps() + " (medians)");
+            o.put("tasks_seconds_median", f.tasks().median());
+            o.putPOJO("tasks_seconds_samples", f.tasks().samples());
+            o.put("tune_seconds_median", f.tuneWall().median());
+            o.put("tune_training_seconds_median", f.tuneTraining().median());
+            o.put("tune_outside_training_seconds_median", f.tuneOutside().median());
+            o.putPOJO("tune_outside_training_seconds_samples", f.tuneOutside().samples());
+            print.accept(String.format("promptlab tasks: %.2f s; tune --steps %d: %.2f s wall, %.2f s training, %.2f s outside"
+                    + " training (medians)", f.tasks().median(), f.steps(), f.tuneWall().median(), f.tuneTraining().median(),
+                    f.tuneOutside().median()));
         } finally {
             dev.promptlab.tensor.AtomicFiles.deleteTree(work);
         }

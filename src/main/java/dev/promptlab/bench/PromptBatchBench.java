@@ -121,7 +121,7 @@ public final class PromptBatchBench {
         return new ProcessFigure(seeds, batchedSeconds, separate);
     }
 
-    private static double runChild(List<String> args, Path work) throws IOException, InterruptedException {
+    static double runChild(List<String> args, Path work) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "dev.promptlab.cli.Main"));
         for (String p : List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {

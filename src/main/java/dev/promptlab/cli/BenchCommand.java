@@ -31,7 +31,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "what to measure: sgemm, step (soft prompt on GPT-2-small shapes), batch (batch 8 against 128 on builtin:small), prompts (K prompts in one"
                     + " batch on builtin:small), tune-seeds (tune --seeds against separate processes), decode (KV-cache"
                     + " greedy decoding against recomputing, builtin:small and GPT-2-medium shapes), memory (peak RSS of"
-                    + " soft-prompt against full tuning), shared-prefix (decoding that reads a shared prompt + demonstrations once)"
+                    + " soft-prompt against full tuning), shared-prefix (decoding that reads a shared prompt + demonstrations once),"
+                    + " startup (promptlab tasks and a 40-step tune as fresh processes: the time outside training)"
                     + " (default ${DEFAULT-VALUE})")
     List<String> sections;
     @Option(names = "--prompts", split = ",", defaultValue = "1,4,16,64",
