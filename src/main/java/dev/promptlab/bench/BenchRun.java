@@ -1,5 +1,6 @@
 package dev.promptlab.bench;
 
+import dev.promptlab.tensor.Devices;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptlab.model.ModelConfig;
@@ -151,7 +152,7 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         var rows = out.putArray("decode");
         ModelConfig medium = new ModelConfig("gpt", 50257, 1024, 1024, 24, 16, 4096, 1e-5, 50256, 50256);
         for (String which : List.of("builtin:small", "gpt2-medium shapes (random weights)")) {
-            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+            try (ai.djl.ndarray.NDManager m = dev.promptlab.tensor.Devices.newManager();
                     dev.promptlab.model.LoadedModel loaded = which.startsWith("builtin:")
                             ? dev.promptlab.study.ModelSource.load(which) : null) {
                 dev.promptlab.model.LanguageModel lm = loaded != null ? loaded.model()

@@ -1,5 +1,6 @@
 package dev.promptlab.bench;
 
+import dev.promptlab.tensor.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -42,7 +43,7 @@ public final class Benchmarks {
     /** Seconds of an n×n×n float32 matrix product (the product is forced to completion). */
     public static Timing sgemm(int n, int warmup, int runs) {
         List<Double> seconds = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Devices.newManager()) {
             Rng rng = new Rng(1);
             NDArray a = manager.create(rng.gaussians(n * n, 1), new Shape(n, n)); // (n, n)
             NDArray b = manager.create(rng.gaussians(n * n, 1), new Shape(n, n)); // (n, n)
@@ -74,7 +75,7 @@ public final class Benchmarks {
      */
     public static Timing softPromptStep(ModelConfig config, int batch, int tokens, int promptLength, int warmup, int runs) {
         List<Double> seconds = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = Devices.newManager();
                 LanguageModel model = Architectures.byName(config.arch()).init(config, manager, new Rng(7));
                 SoftPrompt prompt = SoftPrompt.create(new SoftPromptConfig(promptLength, SoftPromptConfig.Init.RANDOM, null),
                         model, null, new Rng(8))) {

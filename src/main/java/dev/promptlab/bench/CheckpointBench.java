@@ -1,5 +1,6 @@
 package dev.promptlab.bench;
 
+import dev.promptlab.tensor.Devices;
 import ai.djl.ndarray.NDManager;
 import dev.promptlab.eval.DecodingOptions;
 import dev.promptlab.eval.Generator;
@@ -35,7 +36,7 @@ public record CheckpointBench(Benchmarks.Timing loadSeconds, long parameters, lo
         List<Double> scores = new ArrayList<>();
         List<Double> generations = new ArrayList<>();
         long parameters = 0;
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Devices.newManager()) {
             for (int r = 0; r < runs; r++) {
                 long t0 = System.nanoTime();
                 LanguageModel model = Models.load(dir, root);

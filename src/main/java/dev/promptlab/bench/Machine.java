@@ -21,7 +21,7 @@ public final class Machine {
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         Engine engine = Engine.getInstance();
         m.put("engine", engine.getEngineName() + " " + engine.getVersion());
-        m.put("device", engine.defaultDevice().toString());
+        m.put("device", dev.promptlab.tensor.Devices.current().toString());
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.tensor.Devices;
 import dev.promptlab.study.RunDirectory;
 import dev.promptlab.task.Corpus;
 import ai.djl.ndarray.NDManager;
@@ -54,7 +55,7 @@ final class InitModelCommand implements Callable<Integer> {
         ModelConfig config = new ModelConfig(arch, tokenizer.vocabSize(), context, hidden, layers,
                 attention ? heads : 0, attention ? 4 * hidden : 0, 1e-5,
                 tokenizer.bosId(), tokenizer.eosId());
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = Devices.newManager();
                 LanguageModel model = architecture.init(config, manager, new Rng(seed))) {
             try {
                 LoadedModel.save(model, tokenizer, out);

@@ -1,5 +1,6 @@
 package dev.promptlab.cli;
 
+import dev.promptlab.tensor.Devices;
 import dev.promptlab.tensor.Engines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +16,18 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Every command takes it: the device of every tensor of the run (checked before any work). */
+    @CommandLine.Option(names = "--device", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DEVICE",
+            description = "where the tensors live: auto (the engine's choice: a GPU when the CUDA natives and a GPU are"
+                    + " there, else the CPU), cpu, gpu or gpu:N (default auto)")
+    void device(String value) {
+        try {
+            Devices.use(Devices.parse(value));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (see promptlab --help)");
@@ -27,6 +40,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad input). */
     public static int run(String... args) {
         Engines.configureOffline();
+        Devices.use(null); // each command line starts from the engine's default; --device sets it
         CommandLine cli = new CommandLine(new Main());
         // a usage error is one line, like every other error: the message and where the help is
         cli.setParameterExceptionHandler((ex, ignored) -> {

@@ -1,5 +1,6 @@
 package dev.promptlab.model;
 
+import dev.promptlab.tensor.Devices;
 import ai.djl.ndarray.NDManager;
 import dev.promptlab.tokenize.Tokenizer;
 import dev.promptlab.tokenize.Tokenizers;
@@ -16,7 +17,7 @@ public record LoadedModel(LanguageModel model, Tokenizer tokenizer, Path dir) im
     public static LoadedModel load(Path dir) throws IOException {
         Models.readConfig(dir); // the directory and its config.json first: their errors say most
         Tokenizer tokenizer = Tokenizers.load(dir);
-        LanguageModel model = Models.load(dir, NDManager.newBaseManager());
+        LanguageModel model = Models.load(dir, Devices.newManager());
         if (tokenizer.vocabSize() > model.vocabSize()) {
             model.close();
             throw new IllegalArgumentException(dir + ": the tokenizer has " + tokenizer.vocabSize()

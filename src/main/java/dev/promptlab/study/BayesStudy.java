@@ -1,5 +1,6 @@
 package dev.promptlab.study;
 
+import dev.promptlab.tensor.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -122,7 +123,7 @@ public final class BayesStudy {
             scoringSets.put(t.getKey(), t.getValue().sample(config.hardPrefixSequences(), config.tuneLength(),
                     new Rng(seed("hard-prefix/" + t.getKey()))));
         }
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = Devices.newManager()) {
             for (String net : config.networks()) {
                 try (InputVectorModel init = CoinModels.init(net, config.hidden(), config.heads(), config.inner(),
                         contextLength(), root, new Rng(seed("init/" + net)))) {

@@ -1,5 +1,6 @@
 package dev.promptlab.study.builtin;
 
+import dev.promptlab.tensor.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -149,7 +150,7 @@ public final class BuiltinPretraining {
                 recipe.layers(), recipe.heads(), 4 * recipe.hidden(), 1e-5, tokenizer.bosId(), tokenizer.eosId());
         TrainConfig trainConfig = new TrainConfig(recipe.steps(), recipe.batchSize(), recipe.learningRate(),
                 recipe.warmupSteps(), 0.01, 1.0, recipe.seed(), 10, options.checkpointEvery());
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = Devices.newManager();
                 LanguageModel model = Architectures.byName("gpt").init(config, manager, new Rng(recipe.seed()))) {
             Trainer trainer = new Trainer(trainConfig, model.parameters(), new AdapterObjective(model, null)::loss,
                     new CorpusWindows(train, recipe.batchSize(), recipe.context(), recipe.seed() + 1), model.manager());

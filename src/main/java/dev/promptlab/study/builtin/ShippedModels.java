@@ -1,5 +1,6 @@
 package dev.promptlab.study.builtin;
 
+import dev.promptlab.tensor.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -113,7 +114,7 @@ public final class ShippedModels {
             throws IOException {
         Path target = targetRoot.resolve(resourceDir(name).substring(1));
         Files.createDirectories(target);
-        try (NDManager manager = NDManager.newBaseManager(); LanguageModel model = Models.load(trainedDir, manager)) {
+        try (NDManager manager = Devices.newManager(); LanguageModel model = Models.load(trainedDir, manager)) {
             if (weights == Weights.F16) {
                 Safetensors.write(target.resolve("model.safetensors"), model.parameters(),
                         Map.of("promptlab_arch", "gpt"), Safetensors.Dtype.F16);
@@ -144,7 +145,7 @@ public final class ShippedModels {
             try (InputStream in = ShippedModels.class.getResourceAsStream(resourceDir(name) + INT8_WEIGHTS)) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
-            try (NDManager manager = NDManager.newBaseManager()) {
+            try (NDManager manager = Devices.newManager()) {
                 Map<String, NDArray> encoded = Safetensors.read(tmp, manager);
                 Safetensors.write(file, RowwiseInt8.decode(encoded), Map.of("promptlab_arch", "gpt"));
             }
@@ -162,7 +163,7 @@ public final class ShippedModels {
         try {
             Path weights = Files.exists(target.resolve(INT8_WEIGHTS)) ? target.resolve(INT8_WEIGHTS)
                     : target.resolve("model.safetensors");
-            try (NDManager manager = NDManager.newBaseManager()) {
+            try (NDManager manager = Devices.newManager()) {
                 Map<String, NDArray> w = Safetensors.read(weights, manager);
                 Safetensors.write(unpacked.resolve("model.safetensors"), RowwiseInt8.decode(w),
                         Map.of("promptlab_arch", "gpt"));
