@@ -1,19 +1,13 @@
 package dev.promptlab.cli;
 
-import dev.promptlab.study.ModelSource;
-import dev.promptlab.study.RunDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.promptlab.adapt.Adapter;
-import dev.promptlab.adapt.AdapterFile;
+import dev.promptlab.eval.Continuations;
 import dev.promptlab.eval.DecodingOptions;
-import dev.promptlab.eval.Generation;
-import dev.promptlab.eval.Generator;
 import dev.promptlab.model.LoadedModel;
+import dev.promptlab.study.ModelSource;
+import dev.promptlab.study.RunDirectory;
 import dev.promptlab.tensor.AtomicFiles;
-import dev.promptlab.tokenize.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,38 +50,19 @@ final class GenerateCommand implements Callable<Integer> {
             RunDirectory.requireWritableFile(json, "--json");
         }
         DecodingOptions options = new DecodingOptions(maxTokens, temperature, topP, beams, lengthPenalty, stops, seed);
+        List<Continuations.Continuation> continuations;
         try (LoadedModel loaded = ModelSource.load(modelDir.toString())) {
-            Tokenizer tokenizer = loaded.tokenizer();
-            int[] context = TextIds.of(tokenizer, text, true);
+            continuations = Continuations.generate(loaded, adapterDirs, text, options);
+        }
+        for (Continuations.Continuation c : continuations) {
+            if (continuations.size() > 1) {
+                System.out.println("== " + c.adapter());
+            }
+            System.out.println(c.generation().text());
+        }
+        if (json != null) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ArrayNode results = mapper.createArrayNode();
-            List<Path> runs = adapterDirs.isEmpty() ? java.util.Collections.singletonList(null) : adapterDirs;
-            for (Path adapterDir : runs) {
-                try (Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
-                    Generation g = new Generator(loaded.model(), adapter, tokenizer, tokenizer.eosId())
-                            .generate(context, options);
-                    if (runs.size() > 1) {
-                        System.out.println("== " + adapterDir);
-                    }
-                    System.out.println(g.text());
-                    ObjectNode r = results.addObject();
-                    r.put("adapter", adapterDir == null ? null : adapterDir.toString());
-                    r.put("text", g.text());
-                    ArrayNode ids = r.putArray("ids");
-                    for (int id : g.ids()) {
-                        ids.add(id);
-                    }
-                    r.put("stop", g.stop().name().toLowerCase(java.util.Locale.ROOT));
-                    r.put("logprob", g.logProb());
-                }
-            }
-            if (json != null) {
-                ObjectNode out = mapper.createObjectNode();
-                out.put("prompt", text);
-                out.set("options", mapper.valueToTree(options));
-                out.set("generations", results);
-                AtomicFiles.writeString(json, mapper.writeValueAsString(out) + "\n");
-            }
+            AtomicFiles.writeString(json, mapper.writeValueAsString(Continuations.toJson(text, options, continuations)) + "\n");
         }
         return 0;
     }

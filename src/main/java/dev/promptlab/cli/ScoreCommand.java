@@ -40,7 +40,7 @@ final class ScoreCommand implements Callable<Integer> {
         }
         try (LoadedModel loaded = ModelSource.load(modelDir.toString());
                 Adapter adapter = adapterDir == null ? null : AdapterFile.load(adapterDir, loaded.model())) {
-            int[] ids = TextIds.of(loaded.tokenizer(), text, !noSpecial);
+            int[] ids = noSpecial ? loaded.tokenizer().encode(text) : loaded.tokenizer().encodeAsSequence(text);
             if (ids.length == 0) {
                 throw new IllegalArgumentException("--text has no tokens to score");
             }

@@ -24,7 +24,7 @@ final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Tokenizer tokenizer = Tokenizers.load(ModelSource.dir(modelDir.toString()));
-        int[] ids = TextIds.of(tokenizer, text, !noSpecial);
+        int[] ids = noSpecial ? tokenizer.encode(text) : tokenizer.encodeAsSequence(text);
         System.out.println(new ObjectMapper().writeValueAsString(ids));
         return 0;
     }

@@ -36,4 +36,19 @@ public interface Tokenizer {
 
     /** Ids of all special tokens (never predicted as content, skipped by decode). */
     List<Integer> specialIds();
+
+    /**
+     * The ids a model reads for a text on its own: {@link #encode}, with the BOS first when this
+     * tokenizer's models expect one and the vocabulary has it.
+     */
+    default int[] encodeAsSequence(String text) {
+        int[] ids = encode(text);
+        if (!addsBos() || bosId() < 0) {
+            return ids;
+        }
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = bosId();
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
+    }
 }
