@@ -1,12 +1,8 @@
 package dev.promptlab.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptlab.train.MetricsTime;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +15,6 @@ import java.util.List;
  * scoring, writing the adapter).
  */
 public final class StartupBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private StartupBench() {}
 
     /**
@@ -46,7 +40,7 @@ public final class StartupBench {
             Path out = work.resolve("tune-" + i);
             double w = PromptBatchBench.runChild(List.of("tune", "--model", model, "--task", task, "--steps",
                     Integer.toString(steps), "--quiet", "--out", out.toString()), work);
-            double train = trainingSeconds(out.resolve("metrics.jsonl"));
+            double train = MetricsTime.upTo(out.resolve("metrics.jsonl"), Integer.MAX_VALUE);
             if (i >= warmup) {
                 tasks.add(t);
                 wall.add(w);
@@ -56,23 +50,5 @@ public final class StartupBench {
         }
         return new Figure(Benchmarks.Timing.of(tasks), Benchmarks.Timing.of(wall), Benchmarks.Timing.of(training),
                 Benchmarks.Timing.of(outside), steps);
-    }
-
-    /** Σ seconds_per_step × steps over the rows of a run's metrics.jsonl (each row averages the steps since the last). */
-    static double trainingSeconds(Path metrics) throws IOException {
-        double seconds = 0;
-        int lastStep = 0;
-        try (BufferedReader in = Files.newBufferedReader(metrics, StandardCharsets.UTF_8)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode row = JSON.readTree(line);
-                int step = row.get("step").asInt();
-                seconds += row.get("seconds_per_step").asDouble() * (step - lastStep);
-                lastStep = step;
-            }
-        }
-        return seconds;
     }
 }

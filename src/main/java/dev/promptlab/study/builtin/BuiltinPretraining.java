@@ -21,6 +21,7 @@ import dev.promptlab.study.RunDirectory;
 import dev.promptlab.study.RunLock;
 import dev.promptlab.train.AdapterObjective;
 import dev.promptlab.train.Checkpoint;
+import dev.promptlab.train.MetricsTime;
 import dev.promptlab.train.Checkpointer;
 import dev.promptlab.train.CorpusWindows;
 import dev.promptlab.train.MetricsWriter;

@@ -1,4 +1,4 @@
-package dev.promptlab.study.builtin;
+package dev.promptlab.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,17 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The training time of the steps an earlier session of a resumed run took, from its
- * {@code metrics.jsonl} (each line: the step it ends and the mean seconds per step since the line
- * before), so that a resumed model card still times the whole training.
+ * The training time a run's {@code metrics.jsonl} records (each line: the step it ends and the
+ * mean seconds per step since the line before, as {@link MetricsWriter} writes it): a resumed model
+ * card times the whole training with it, and {@code bench} splits a run into training and the rest.
  */
-final class MetricsTime {
+public final class MetricsTime {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MetricsTime() {}
 
     /** Seconds of the steps up to {@code step}; 0 when there is no file. */
-    static double upTo(Path metrics, int step) throws IOException {
+    public static double upTo(Path metrics, int step) throws IOException {
         if (!Files.isRegularFile(metrics)) {
             return 0;
         }
