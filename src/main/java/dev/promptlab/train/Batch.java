@@ -64,6 +64,39 @@ public record Batch(NDArray ids, NDArray targets, NDArray lossMask) {
         return new Batch(manager.create(ids, shape), manager.create(targets, shape), manager.create(mask, shape));
     }
 
+    /**
+     * Rows [from, to) as a batch of their own in {@code manager}, cut after the last column any of
+     * them counts: later columns are padding for these rows, and in a causal model they change
+     * nothing before them, so the part's loss and gradients are exactly its rows' share of the
+     * whole's.
+     */
+    public Batch rows(int from, int to, NDManager manager) {
+        int t = length();
+        if (from < 0 || to > size() || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + size());
+        }
+        long[] allIds = ids.toLongArray();
+        long[] allTargets = targets.toLongArray();
+        float[] allMask = lossMask.toFloatArray();
+        int used = 1;
+        for (int i = from * t; i < to * t; i++) {
+            if (allMask[i] != 0) {
+                used = Math.max(used, i % t + 1);
+            }
+        }
+        int b = to - from;
+        long[] partIds = new long[b * used];
+        long[] partTargets = new long[b * used];
+        float[] partMask = new float[b * used];
+        for (int row = 0; row < b; row++) {
+            int src = (from + row) * t;
+            System.arraycopy(allIds, src, partIds, row * used, used);
+            System.arraycopy(allTargets, src, partTargets, row * used, used);
+            System.arraycopy(allMask, src, partMask, row * used, used);
+        }
+        return of(partIds, partTargets, partMask, b, used, manager);
+    }
+
     static int[] concat(int[] a, int[] b) {
         int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

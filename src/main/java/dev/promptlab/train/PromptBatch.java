@@ -42,6 +42,16 @@ public final class PromptBatch implements AutoCloseable {
      */
     public PromptBatch(LanguageModel model, List<Member> members, List<EncodedExample> examples, int padId,
             TrainConfig config) {
+        this(model, members, examples, padId, config, AdapterObjective.PART_TOKENS);
+    }
+
+    /**
+     * @param config the training settings; its batch size is per prompt
+     * @param partTokens positions above which the step runs in parts of whole prompts, each part's
+     *        forward and backward before the next ({@link AdapterObjective#partTokens(long)})
+     */
+    public PromptBatch(LanguageModel model, List<Member> members, List<EncodedExample> examples, int padId,
+            TrainConfig config, long partTokens) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("a prompt batch needs at least one prompt");
         }
@@ -57,7 +67,8 @@ public final class PromptBatch implements AutoCloseable {
         this.prompts = MultiPrompt.blocks(adapters, config.batchSize());
         this.data = PromptSamplers.of(examples, config.batchSize(), padId, seeds);
         this.trainer = new Trainer(config, prompts.parameters(),
-                new AdapterObjective(model, prompts, members.size(), terms), data, model.manager())
+                new AdapterObjective(model, prompts, members.size(), terms).partTokens(partTokens), data,
+                model.manager())
                 .clipPerPrompt(prompts.groups());
     }
 

@@ -87,12 +87,10 @@ public final class Trainer implements AutoCloseable {
             try (NDManager scope = manager.newSubManager()) {
                 Batch batch = data.next(scope);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray lossArray = objective.loss(batch);
-                    loss = lossArray.getFloat();
+                    loss = objective.lossAndGradients(batch, collector);
                     if (!Double.isFinite(loss)) {
                         throw new TrainingDivergedException(step + 1, "the loss is " + loss, lr, config.learningRate());
                     }
-                    collector.backward(lossArray);
                 }
                 double[] norms;
                 if (promptGroups != null) {

@@ -62,6 +62,16 @@ class PromptBatchTest extends AdapterTestBase {
 
     @Test
     void batchedPromptsEndWhereTheirSeparateRunsEnd() {
+        batchedPromptsEndWhereTheirSeparateRunsEnd(AdapterObjective.PART_TOKENS);
+    }
+
+    /** One part per prompt: each prompt's forward and backward apart, summed into one step. */
+    @Test
+    void promptsTrainedInPartsEndWhereTheirSeparateRunsEnd() {
+        batchedPromptsEndWhereTheirSeparateRunsEnd(1);
+    }
+
+    private void batchedPromptsEndWhereTheirSeparateRunsEnd(long partTokens) {
         for (MethodModels.Case c : List.of(MethodModels.all().get(0), MethodModels.all().get(3))) { // gpt, llama (GQA)
             try (LanguageModel model = c.build(root, 1)) {
                 for (MethodConfig family : families()) {
@@ -72,7 +82,7 @@ class PromptBatchTest extends AdapterTestBase {
                         batched.add(a);
                         members.add(new PromptBatch.Member(a, seed + 1, null));
                     }
-                    PromptBatch batch = new PromptBatch(model, members, examples(), 0, config());
+                    PromptBatch batch = new PromptBatch(model, members, examples(), 0, config(), partTokens);
                     List<Double> norms = new ArrayList<>();
                     batch.trainer().addListener((info, t) -> norms.add(info.gradNorm())).run();
                     assertTrue(norms.stream().allMatch(n -> n > config().gradClip()), "clipping must act: " + norms);
@@ -109,6 +119,10 @@ class PromptBatchTest extends AdapterTestBase {
                     + " vs " + freeDistance);
             List<float[]> both = train(model, family, TargetDistance.of(3.0, target0), TargetDistance.of(3.0, target1));
             assertArrayEquals(pulled.get(0), both.get(0), 1e-6f, "prompt 1's term does not reach prompt 0");
+            List<float[]> inParts = train(model, family, TargetDistance.of(3.0, target0), TargetDistance.of(3.0, target1), 1);
+            for (int k = 0; k < 2; k++) {
+                assertArrayEquals(both.get(k), inParts.get(k), 1e-4f, "prompt " + k + " with its term, trained in parts");
+            }
             assertTrue(distance(both.get(1), target1.toFloatArray()) < 0.5 * distance(free.get(1), target1.toFloatArray()));
             assertTrue(distance(both.get(0), target1.toFloatArray()) > distance(both.get(1), target1.toFloatArray()),
                     "each prompt goes to its own target");
@@ -117,12 +131,17 @@ class PromptBatchTest extends AdapterTestBase {
 
     /** Two prompts (seeds 1 and 10) trained in one batch with the given terms; their final values. */
     private List<float[]> train(LanguageModel model, MethodConfig family, PromptTerm term0, PromptTerm term1) {
+        return train(model, family, term0, term1, AdapterObjective.PART_TOKENS);
+    }
+
+    private List<float[]> train(LanguageModel model, MethodConfig family, PromptTerm term0, PromptTerm term1,
+            long partTokens) {
         Adapter a = family.create(model, null, new Rng(1));
         Adapter b = family.create(model, null, new Rng(10));
         try (a; b) {
             TrainConfig steps = new TrainConfig(30, 4, 0.05, 0, 0, 1.0, 0, 1, 0);
             new PromptBatch(model, List.of(new PromptBatch.Member(a, 2, term0), new PromptBatch.Member(b, 11, term1)),
-                    examples(), 0, steps).trainer().run();
+                    examples(), 0, steps, partTokens).trainer().run();
             return List.of(flat(a.parameters()), flat(b.parameters()));
         }
     }
