@@ -2,9 +2,14 @@ package dev.promptlab.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.promptlab.adapt.Adapter;
 import dev.promptlab.adapt.MultiPrompt;
+import dev.promptlab.model.DecodingState;
 import dev.promptlab.model.LanguageModel;
+import dev.promptlab.model.ModelInput;
+import dev.promptlab.model.ModelOutput;
 import dev.promptlab.task.EncodedExample;
 import dev.promptlab.train.Batch;
 import dev.promptlab.train.OutputPositions;
@@ -113,6 +118,162 @@ public final class SequenceScorer {
                         out[chunk[row]][j] = picked[row * tokens.length + j];
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Mean NLL of each continuation after its context, [context][continuation], context i under
+     * prompt {@code promptOf[i]}: the same figures as {@link #meanNll} of every (context,
+     * continuation) pair, but each context runs once. Its decoding state (key/value cache) is
+     * copied to one row per continuation, and the continuations run from it together. Contexts
+     * are batched by exact length, so no context is padded; continuations are right-padded, which
+     * a causal model's real positions never see. Models whose state cannot be copied row by row
+     * score the pairs whole.
+     */
+    public double[][] continuationNll(List<int[]> contexts, int[] promptOf, int[][] continuations) {
+        int l = continuations.length;
+        for (int[] c : continuations) {
+            if (c.length == 0) {
+                throw new IllegalArgumentException("a continuation needs at least one token");
+            }
+        }
+        double[][] out = new double[contexts.size()][l];
+        int rowsPerChunk = Math.max(1, batchSize / l); // a chunk's continuation pass has rows × l rows
+        for (int[] chunk : sameLengthChunks(contexts, rowsPerChunk)) {
+            try (NDManager scope = model.manager().newSubManager()) {
+                if (!continueChunk(contexts, promptOf, continuations, chunk, out, scope)) {
+                    wholePairs(contexts, promptOf, continuations, chunk, out);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One chunk of same-length contexts; false when the model's state cannot be reordered. */
+    private boolean continueChunk(List<int[]> contexts, int[] promptOf, int[][] continuations, int[] chunk,
+            double[][] out, NDManager scope) {
+        int b = chunk.length;
+        int l = continuations.length;
+        int t = contexts.get(chunk[0]).length;
+        long[] ids = new long[b * t];
+        for (int row = 0; row < b; row++) {
+            int[] ctx = contexts.get(chunk[row]);
+            for (int j = 0; j < t; j++) {
+                ids[row * t + j] = ctx[j];
+            }
+        }
+        Adapter adapter = adapterFor(chunk, promptOf);
+        ModelInput first = ModelInput.ofIds(scope.create(ids, new Shape(b, t))).withCache(true).withLogits(false); // (B, T)
+        if (adapter != null) {
+            first = adapter.apply(first, model);
+        }
+        ModelOutput read = model.forward(first);
+        NDArray hidden = read.hidden(); // (B, S, C), S = T plus any virtual positions before the context
+        long s = hidden.getShape().get(1);
+        NDArray last = hidden.get(new NDIndex(":, {}, :", s - 1)); // (B, C)
+        float[] firstLogProbs = model.logitsOf(last, first.lowRank()).logSoftmax(1).toFloatArray(); // (B·V)
+        int v = (int) (firstLogProbs.length / b);
+        double[][] sum = new double[b][l];
+        for (int row = 0; row < b; row++) {
+            for (int c = 0; c < l; c++) {
+                sum[row][c] = -firstLogProbs[row * v + continuations[c][0]];
+            }
+        }
+        int rest = 0;
+        for (int[] c : continuations) {
+            rest = Math.max(rest, c.length - 1);
+        }
+        if (rest > 0) {
+            int[] parents = new int[b * l]; // row (i, c) = i·l + c continues context row i
+            for (int i = 0; i < parents.length; i++) {
+                parents[i] = i / l;
+            }
+            DecodingState copied;
+            try {
+                copied = read.state().reorder(parents, scope);
+            } catch (UnsupportedOperationException e) {
+                return false;
+            }
+            long[] next = new long[b * l * rest];
+            java.util.Arrays.fill(next, padId);
+            for (int i = 0; i < b * l; i++) {
+                int[] c = continuations[i % l];
+                for (int j = 0; j + 1 < c.length; j++) {
+                    next[i * rest + j] = c[j]; // token j is read to predict token j + 1
+                }
+            }
+            int[] copiedRows = new int[b * l];
+            for (int i = 0; i < copiedRows.length; i++) {
+                copiedRows[i] = chunk[i / l];
+            }
+            Adapter copiedAdapter = adapterFor(copiedRows, promptOf);
+            ModelInput more = ModelInput.ofIds(scope.create(next, new Shape((long) b * l, rest))) // (B·L, R)
+                    .withPast(copied).withLogits(false);
+            if (copiedAdapter != null) {
+                more = copiedAdapter.apply(more, model);
+            }
+            NDArray h = model.forward(more).hidden(); // (B·L, R, C)
+            List<Integer> flat = new ArrayList<>();
+            List<Long> targets = new ArrayList<>();
+            for (int i = 0; i < b * l; i++) {
+                int[] c = continuations[i % l];
+                for (int j = 0; j + 1 < c.length; j++) {
+                    flat.add(i * rest + j);
+                    targets.add((long) c[j + 1]);
+                }
+            }
+            NDArray picked = h.reshape((long) b * l * rest, -1)
+                    .get(scope.create(flat.stream().mapToLong(Integer::longValue).toArray())); // (N, C)
+            NDArray index = scope.create(targets.stream().mapToLong(Long::longValue).toArray()).expandDims(1); // (N, 1)
+            float[] nll = model.logitsOf(picked, more.lowRank()).logSoftmax(1).gather(index, 1).toFloatArray(); // (N)
+            int k = 0;
+            for (int i = 0; i < b * l; i++) {
+                int[] c = continuations[i % l];
+                for (int j = 0; j + 1 < c.length; j++) {
+                    sum[i / l][i % l] -= nll[k++];
+                }
+            }
+            copied.close();
+        }
+        read.state().close();
+        for (int row = 0; row < b; row++) {
+            for (int c = 0; c < l; c++) {
+                out[chunk[row]][c] = sum[row][c] / continuations[c].length;
+            }
+        }
+        return true;
+    }
+
+    /** The chunk's (context, continuation) pairs scored whole. */
+    private void wholePairs(List<int[]> contexts, int[] promptOf, int[][] continuations, int[] chunk, double[][] out) {
+        int l = continuations.length;
+        List<EncodedExample> pairs = new ArrayList<>(chunk.length * l);
+        int[] pairPrompt = new int[chunk.length * l];
+        for (int row = 0; row < chunk.length; row++) {
+            for (int c = 0; c < l; c++) {
+                pairPrompt[pairs.size()] = promptOf[chunk[row]];
+                pairs.add(new EncodedExample(contexts.get(chunk[row]), continuations[c]));
+            }
+        }
+        double[] nll = meanNll(pairs, pairPrompt);
+        for (int row = 0; row < chunk.length; row++) {
+            System.arraycopy(nll, row * l, out[chunk[row]], 0, l);
+        }
+    }
+
+    /** Indices grouped by exact context length, at most {@code rows} per chunk. */
+    private static List<int[]> sameLengthChunks(List<int[]> contexts, int rows) {
+        java.util.TreeMap<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+        for (int i = 0; i < contexts.size(); i++) {
+            byLength.computeIfAbsent(contexts.get(i).length, k -> new ArrayList<>()).add(i);
+        }
+        List<int[]> out = new ArrayList<>();
+        for (List<Integer> same : byLength.values()) {
+            for (int start = 0; start < same.size(); start += rows) {
+                out.add(same.subList(start, Math.min(same.size(), start + rows)).stream().mapToInt(Integer::intValue)
+                        .toArray());
             }
         }
         return out;

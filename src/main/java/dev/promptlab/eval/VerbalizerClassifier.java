@@ -7,6 +7,7 @@ import dev.promptlab.task.Encoder;
 import dev.promptlab.task.Example;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -94,6 +95,22 @@ public final class VerbalizerClassifier {
                 }
             }
         }
+        int[][] labelTargets = sharedContexts(candidates, l);
+        if (labelTargets != null) { // each example's context once, every label continued from its cache
+            List<int[]> contexts = new ArrayList<>(prompts * e);
+            int[] contextPrompt = new int[prompts * e];
+            for (int i = 0; i < prompts * e; i++) {
+                contexts.add(candidates.get(i * l).context());
+                contextPrompt[i] = promptOf[i * l];
+            }
+            double[][] nll = scorer.continuationNll(contexts, contextPrompt, labelTargets);
+            for (int k = 0; k < prompts; k++) {
+                for (int i = 0; i < e; i++) {
+                    out[k][i] = nll[k * e + i];
+                }
+            }
+            return out;
+        }
         double[] nll = scorer.meanNll(candidates, promptOf);
         for (int k = 0; k < prompts; k++) {
             for (int i = 0; i < e; i++) {
@@ -101,6 +118,32 @@ public final class VerbalizerClassifier {
             }
         }
         return out;
+    }
+
+    /**
+     * Label j's target tokens when every example's candidates (l per example, in label order)
+     * share one context and label j's target is the same for every example (direct scoring);
+     * null otherwise (e.g. scoring the input given the label).
+     */
+    private static int[][] sharedContexts(List<EncodedExample> candidates, int l) {
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        int[][] targets = new int[l][];
+        for (int j = 0; j < l; j++) {
+            targets[j] = candidates.get(j).target();
+            if (targets[j].length == 0) {
+                return null;
+            }
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            EncodedExample c = candidates.get(i);
+            if (!Arrays.equals(c.context(), candidates.get(i - i % l).context())
+                    || !Arrays.equals(c.target(), targets[i % l])) {
+                return null;
+            }
+        }
+        return targets;
     }
 
     /** Each label's one target token, or null when some label has several (or none). */
