@@ -25,7 +25,7 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         int tuneSeeds) {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final List<String> SECTIONS = List.of("sgemm", "step", "batch", "prompts", "tune-seeds", "decode",
-            "shared-prefix", "memory", "startup");
+            "shared-prefix", "memory", "startup", "precision");
 
     public BenchRun {
         if (runs < 1 || warmup < 0) {
@@ -77,6 +77,9 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
         }
         if (sections.contains("startup")) {
             startup(out, print);
+        }
+        if (sections.contains("precision")) {
+            precision(out, print);
         }
         return out;
     }
@@ -193,6 +196,33 @@ public record BenchRun(int runs, int warmup, List<String> sections, List<Integer
             out.put("tune_memory_ratio_prompt_to_full", figures.get(0).peakRssBytes() / (double) figures.get(1).peakRssBytes());
         } finally {
             dev.promptlab.tensor.AtomicFiles.deleteTree(work);
+        }
+    }
+
+    /**
+     * Whether a reduced-precision frozen model could be faster here: float16 against float32
+     * matrix products at a GPT-2-small MLP shape of the step section (B·T' = 1184 rows) and at
+     * 2048³. bfloat16 cannot be measured: DJL's PyTorch JNI maps no bfloat16 type, and making any
+     * bfloat16 tensor aborts the process.
+     */
+    private void precision(ObjectNode out, Consumer<String> print) {
+        ObjectNode po = out.putObject("reduced_precision");
+        po.put("bfloat16", "not available: DJL's PyTorch JNI has no bfloat16 type (creating one aborts the process)");
+        var rows = po.putArray("gemm");
+        int[][] shapes = {{1184, 768, 3072}, {2048, 2048, 2048}};
+        for (int[] s : shapes) {
+            ObjectNode row = rows.addObject();
+            row.put("shape", s[0] + "x" + s[1] + " * " + s[1] + "x" + s[2]);
+            double flops = 2.0 * s[0] * s[1] * s[2];
+            double fp32 = flops / Benchmarks.gemm(s[0], s[1], s[2], ai.djl.ndarray.types.DataType.FLOAT32,
+                    Math.max(2, warmup), Math.max(runs, 5)).median() / 1e9;
+            double fp16 = flops / Benchmarks.gemm(s[0], s[1], s[2], ai.djl.ndarray.types.DataType.FLOAT16,
+                    Math.max(2, warmup), Math.max(runs, 5)).median() / 1e9;
+            row.put("float32_gflops", fp32);
+            row.put("float16_gflops", fp16);
+            row.put("float16_speedup", fp16 / fp32);
+            print.accept(String.format("gemm %s: float32 %.1f GFLOP/s, float16 %.1f GFLOP/s (%.2fx)", row.get("shape").asText(),
+                    fp32, fp16, fp16 / fp32));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.promptlab.bench;
 import dev.promptlab.tensor.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.promptlab.adapt.SoftPrompt;
 import dev.promptlab.adapt.SoftPromptConfig;
@@ -42,17 +43,25 @@ public final class Benchmarks {
 
     /** Seconds of an n×n×n float32 matrix product (the product is forced to completion). */
     public static Timing sgemm(int n, int warmup, int runs) {
+        return gemm(n, n, n, DataType.FLOAT32, warmup, runs);
+    }
+
+    /**
+     * Seconds of one (m, k) × (k, n) matrix product in {@code type} (FLOAT32 or FLOAT16; the
+     * engine's JNI has no bfloat16), median over runs after warm-up.
+     */
+    public static Timing gemm(int m, int k, int n, DataType type, int warmup, int runs) {
         List<Double> seconds = new ArrayList<>();
         try (NDManager manager = Devices.newManager()) {
             Rng rng = new Rng(1);
-            NDArray a = manager.create(rng.gaussians(n * n, 1), new Shape(n, n)); // (n, n)
-            NDArray b = manager.create(rng.gaussians(n * n, 1), new Shape(n, n)); // (n, n)
+            NDArray a = manager.create(rng.gaussians(m * k, 1), new Shape(m, k)).toType(type, false); // (m, k)
+            NDArray b = manager.create(rng.gaussians(k * n, 1), new Shape(k, n)).toType(type, false); // (k, n)
             for (int i = 0; i < warmup + runs; i++) {
                 try (NDManager scope = manager.newSubManager()) {
                     long start = System.nanoTime();
-                    NDArray c = a.matMul(b); // (n, n)
+                    NDArray c = a.matMul(b); // (m, n)
                     c.attach(scope);
-                    c.get(0, 0).getFloat(); // forces the computation to finish
+                    c.get(0, 0).toType(DataType.FLOAT32, false).getFloat(); // forces the computation to finish
                     double s = (System.nanoTime() - start) / 1e9;
                     if (i >= warmup) {
                         seconds.add(s);

@@ -32,7 +32,8 @@ final class BenchCommand implements Callable<Integer> {
                     + " batch on builtin:small), tune-seeds (tune --seeds against separate processes), decode (KV-cache"
                     + " greedy decoding against recomputing, builtin:small and GPT-2-medium shapes), memory (peak RSS of"
                     + " soft-prompt against full tuning), shared-prefix (decoding that reads a shared prompt + demonstrations once),"
-                    + " startup (promptlab tasks and a 40-step tune as fresh processes: the time outside training)"
+                    + " startup (promptlab tasks and a 40-step tune as fresh processes: the time outside training),"
+                    + " precision (float16 against float32 matrix products; bfloat16 is not available)"
                     + " (default ${DEFAULT-VALUE})")
     List<String> sections;
     @Option(names = "--prompts", split = ",", defaultValue = "1,4,16,64",
