@@ -57,6 +57,12 @@ public final class Main implements Runnable {
             }
             return UserError.isUserError(cause) ? 2 : 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) { // picocli passes Errors through: one line here too, not a stack trace
+            System.err.println("error: the Java heap is full (" + UserError.oneLine(String.valueOf(e.getMessage()))
+                    + "); give Java more with PROMPTLAB_JAVA_OPTS=-Xmx<size> (tensors live outside the heap)");
+            return 1;
+        }
     }
 }

@@ -268,29 +268,15 @@ public final class Safetensors {
         if (metadata != null) {
             metadata.forEach(meta::put);
         }
-        Map<String, byte[]> blobs = new LinkedHashMap<>();
+        // the header first, from shapes alone; then each tensor's bytes, made and written one at a
+        // time, so that the Java heap holds one tensor at most (a model and its optimizer moments
+        // can be several times the heap)
+        Map<String, Dtype> stored = new LinkedHashMap<>();
         long offset = 0;
         for (Map.Entry<String, NDArray> e : sorted.entrySet()) {
             NDArray a = e.getValue();
-            Dtype dtype;
-            byte[] bytes;
-            DataType dt = a.getDataType();
-            if (dt == DataType.INT64) {
-                dtype = Dtype.I64;
-                bytes = littleEndian(a.toLongArray());
-            } else if (dt == DataType.INT32) {
-                dtype = Dtype.I32;
-                bytes = littleEndian(a.toIntArray());
-            } else if (dt == DataType.INT8) {
-                dtype = Dtype.I8;
-                bytes = a.toByteArray();
-            } else if (dt.isFloating()) {
-                float[] f = a.toType(DataType.FLOAT32, false).toFloatArray();
-                dtype = floatType;
-                bytes = encodeFloats(f, floatType);
-            } else {
-                throw new IllegalArgumentException("tensor '" + e.getKey() + "': cannot store dtype " + dt);
-            }
+            Dtype dtype = storedType(e.getKey(), a.getDataType(), floatType);
+            long size = a.getShape().size() * dtype.bytes;
             ObjectNode t = header.putObject(e.getKey());
             t.put("dtype", dtype.name());
             var shapeNode = t.putArray("shape");
@@ -299,9 +285,9 @@ public final class Safetensors {
             }
             var off = t.putArray("data_offsets");
             off.add(offset);
-            off.add(offset + bytes.length);
-            offset += bytes.length;
-            blobs.put(e.getKey(), bytes);
+            off.add(offset + size);
+            offset += size;
+            stored.put(e.getKey(), dtype);
         }
         byte[] headerBytes = JSON.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         int pad = (8 - headerBytes.length % 8) % 8; // the spec pads the header with spaces to 8 bytes
@@ -314,10 +300,34 @@ public final class Safetensors {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
             out.write(len.array());
             out.write(padded);
-            for (byte[] b : blobs.values()) {
-                out.write(b);
+            for (Map.Entry<String, NDArray> e : sorted.entrySet()) {
+                out.write(encode(e.getValue(), stored.get(e.getKey())));
             }
         });
+    }
+
+    /** How a tensor of {@code dt} is stored: integers as they are, floating point as {@code floatType}. */
+    private static Dtype storedType(String name, DataType dt, Dtype floatType) {
+        if (dt == DataType.INT64) {
+            return Dtype.I64;
+        } else if (dt == DataType.INT32) {
+            return Dtype.I32;
+        } else if (dt == DataType.INT8) {
+            return Dtype.I8;
+        } else if (dt.isFloating()) {
+            return floatType;
+        }
+        throw new IllegalArgumentException("tensor '" + name + "': cannot store dtype " + dt);
+    }
+
+    /** The little-endian bytes of {@code a} stored as {@code dtype}. */
+    private static byte[] encode(NDArray a, Dtype dtype) {
+        return switch (dtype) {
+            case I64 -> littleEndian(a.toLongArray());
+            case I32 -> littleEndian(a.toIntArray());
+            case I8 -> a.toByteArray();
+            default -> encodeFloats(a.toType(DataType.FLOAT32, false).toFloatArray(), dtype);
+        };
     }
 
     private static byte[] encodeFloats(float[] f, Dtype type) {
