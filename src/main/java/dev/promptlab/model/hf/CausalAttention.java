@@ -179,9 +179,9 @@ public final class CausalAttention {
             k = Scopes.into(tmp, batched(prepend.keys().get(layer)).concat(k, 2)); // (B, KV, S, D)
             v = Scopes.into(tmp, batched(prepend.values().get(layer)).concat(v, 2)); // (B, KV, S, D)
         }
-        if (cacheK != null) {
-            cacheK.add(k);
-            cacheV.add(v);
+        if (cacheK != null) { // kept past the layer: out of any per-layer scope (see HfDecoder#forward)
+            cacheK.add(Scopes.into(tmp, k));
+            cacheV.add(Scopes.into(tmp, v));
         }
         return new NDArray[] {k, v};
     }

@@ -64,8 +64,22 @@ public abstract class HfDecoder implements LanguageModel {
         CausalAttention pass = CausalAttention.open(config.arch(), in, blocks.size(), heads);
         Map<String, LowRank> lora = in.lowRank();
         NDArray h = inputStage(inputVectors(in), pass, lora); // (B·T, C)
+        // Without a gradient to record (scoring, decoding), each block's temporaries are freed when
+        // it ends: DJL keeps every array until its manager closes, and a whole pass's temporaries
+        // are many times the weights' size per token (GPT-2-medium scoring: +2 GB at batch 16).
+        // With gradients the graph holds them anyway.
+        boolean inference = !ai.djl.pytorch.jni.JniUtils.isGradMode();
         for (DecoderBlock block : blocks) {
-            h = block.forward(h, pass, lora); // (B·T, C)
+            if (!inference) {
+                h = block.forward(h, pass, lora); // (B·T, C)
+                continue;
+            }
+            try (NDManager blockScope = pass.manager().newSubManager()) {
+                h.tempAttach(blockScope); // ops on h make their results in blockScope; h goes back when it closes
+                NDArray out = block.forward(h, pass, lora); // (B·T, C)
+                out.attach(pass.manager());
+                h = out;
+            }
         }
         NDArray hidden = finalStage(h, lora).reshape(in.batchSize(), in.length(), hiddenSize()); // (B, T, E)
         return ModelOutput.of(this, in, hidden, pass.cache());
