@@ -58,6 +58,10 @@ final class TuneCommand implements Callable<Integer> {
     boolean resume;
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
+    @Option(names = "--train-accuracy", paramLabel = "N", defaultValue = "512", description = "classification: measure"
+            + " the final train accuracy on the first N training examples (default ${DEFAULT-VALUE}; 0 skips it, which on a"
+            + " large model saves a forward pass per example)")
+    int trainAccuracy;
     @Option(names = "--out", required = true, description = "run directory")
     Path out;
 
@@ -70,7 +74,7 @@ final class TuneCommand implements Callable<Integer> {
         TuneSpec tune = new TuneSpec(model, taskOptions.source(taskRef, trainFile, "--train"),
                 Adapters.parse(method, MethodFlags.given(spec)),
                 new TrainConfig(steps, batchSize, lr, warmup, weightDecay, clip, chosen.get(0), 10, checkpointEvery),
-                chosen, seeds != null, out, resume, !quiet);
+                chosen, seeds != null, out, resume, !quiet, trainAccuracy);
         TuneResult result = Tuning.run(tune, System.err::println);
         for (TuneResult.SeedRun r : result.runs()) {
             System.out.printf("wrote %s (final loss %.4f%s)%n", r.output(), r.finalLoss(),

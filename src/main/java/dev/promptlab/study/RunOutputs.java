@@ -36,9 +36,9 @@ final class RunOutputs {
         method.save(adapter, loaded, output, ModelSource.name(spec.model()));
         double accuracy = Double.NaN;
         int n = 0;
-        if (task.isClassification()) {
+        if (task.isClassification() && spec.trainAccuracyExamples() > 0) {
             if (train == null) {
-                train = Tuning.trainAccuracy(loaded, List.of(adapter), task).get(0);
+                train = Tuning.trainAccuracy(loaded, List.of(adapter), task, spec.trainAccuracyExamples()).get(0);
             }
             accuracy = train.accuracy();
             n = train.n();

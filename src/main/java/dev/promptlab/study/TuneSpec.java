@@ -24,9 +24,14 @@ import java.util.Objects;
  * @param out the run directory
  * @param resume continue the run in {@code out} from its checkpoint instead of starting afresh
  * @param progress show a progress bar on stderr
+ * @param trainAccuracyExamples how many training examples (the first ones) the final train accuracy of a
+ *     classification task is measured on; 0 skips it (on a large model it costs a forward pass per example)
  */
 public record TuneSpec(String model, TaskSource data, MethodConfig method, TrainConfig train, List<Long> seeds,
-        boolean seedDirectories, Path out, boolean resume, boolean progress) {
+        boolean seedDirectories, Path out, boolean resume, boolean progress, int trainAccuracyExamples) {
+
+    /** What {@code tune} measures the train accuracy on unless told otherwise. */
+    public static final int DEFAULT_TRAIN_ACCURACY_EXAMPLES = 512;
 
     public TuneSpec {
         Objects.requireNonNull(model, "model");
@@ -38,6 +43,9 @@ public record TuneSpec(String model, TaskSource data, MethodConfig method, Train
             throw new IllegalArgumentException("give at least one seed");
         }
         seeds = List.copyOf(seeds);
+        if (trainAccuracyExamples < 0) {
+            throw new IllegalArgumentException("--train-accuracy must be >= 0 (0 skips it), got " + trainAccuracyExamples);
+        }
         if (new HashSet<>(seeds).size() != seeds.size()) {
             throw new IllegalArgumentException("seeds must be distinct, got " + seeds);
         }
@@ -82,6 +90,7 @@ public record TuneSpec(String model, TaskSource data, MethodConfig method, Train
         private Path out;
         private boolean resume;
         private boolean progress;
+        private int trainAccuracyExamples = DEFAULT_TRAIN_ACCURACY_EXAMPLES;
 
         private Builder() {}
 
@@ -186,13 +195,20 @@ public record TuneSpec(String model, TaskSource data, MethodConfig method, Train
             return this;
         }
 
+        /** Training examples the final train accuracy is measured on (0: none). */
+        public Builder trainAccuracyExamples(int n) {
+            this.trainAccuracyExamples = n;
+            return this;
+        }
+
         public TuneSpec build() {
             if (steps < 0) {
                 throw new IllegalArgumentException("set the number of steps");
             }
             TrainConfig train = new TrainConfig(steps, batchSize, learningRate, warmup, weightDecay, clip, seeds.get(0),
                     logEvery, checkpointEvery);
-            return new TuneSpec(model, data, method, train, seeds, seedDirectories, out, resume, progress);
+            return new TuneSpec(model, data, method, train, seeds, seedDirectories, out, resume, progress,
+                    trainAccuracyExamples);
         }
     }
 }

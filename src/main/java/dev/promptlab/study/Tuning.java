@@ -57,7 +57,6 @@ import java.util.function.Consumer;
  * this process.
  */
 public final class Tuning {
-    private static final int TRAIN_ACCURACY_EXAMPLES = 512;
 
     private Tuning() {}
 
@@ -288,8 +287,9 @@ public final class Tuning {
                     trainer.addListener(new ProgressListener("tune " + prompts.size() + " seeds"));
                 }
                 trainer.run();
-                List<ClassificationResult> train = data.task().isClassification()
-                        ? trainAccuracy(loaded, prompts, data.task()) : null; // all seeds' prompts in shared batches
+                List<ClassificationResult> train = data.task().isClassification() && spec.trainAccuracyExamples() > 0
+                        ? trainAccuracy(loaded, prompts, data.task(), spec.trainAccuracyExamples())
+                        : null; // all seeds' prompts in shared batches
                 List<TuneResult.SeedRun> runs = new ArrayList<>();
                 for (int k = 0; k < prompts.size(); k++) {
                     long seed = spec.seeds().get(k);
@@ -345,8 +345,9 @@ public final class Tuning {
      * Train accuracy of each adapter by verbalizer scoring on the first examples (classification
      * only); several prompts of one family are scored in shared batches.
      */
-    static List<ClassificationResult> trainAccuracy(LoadedModel loaded, List<? extends Adapter> adapters, Task task) {
-        List<Example> sample = task.examples().subList(0, Math.min(task.examples().size(), TRAIN_ACCURACY_EXAMPLES));
+    static List<ClassificationResult> trainAccuracy(LoadedModel loaded, List<? extends Adapter> adapters, Task task,
+            int examples) {
+        List<Example> sample = task.examples().subList(0, Math.min(task.examples().size(), examples));
         Encoder encoder = new Encoder(loaded.tokenizer(), task.template());
         return VerbalizerClassifier.evaluateEach(loaded.model(), adapters, encoder, task.labels(), 32,
                 dev.promptlab.eval.Scoring.DIRECT, sample);

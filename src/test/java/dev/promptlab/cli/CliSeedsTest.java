@@ -96,6 +96,30 @@ class CliSeedsTest {
         assertTrue(alone.err().contains("resuming at step 30 of 40"), alone.err());
     }
 
+    /** --train-accuracy N measures on the first N examples, alone or with seeds; 0 skips it. */
+    @Test
+    void theTrainAccuracySampleIsTheUsersChoice() throws Exception {
+        Path some = dir.resolve("accuracy-some");
+        CliRunner.Result r = CliRunner.run(tuneArgs(some, 5, "--train-accuracy", "7").toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode result = JSON.readTree(some.resolve("result.json").toFile());
+        assertEquals(7, result.get("train_accuracy_n").asInt());
+        assertTrue(r.out().contains("train accuracy"), r.out());
+        Path seeds = dir.resolve("accuracy-seeds");
+        r = CliRunner.run(tuneArgs(seeds, 5, "--seeds", "1,2", "--train-accuracy", "5").toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(5, JSON.readTree(seeds.resolve("seed-2/result.json").toFile()).get("train_accuracy_n").asInt());
+        Path none = dir.resolve("accuracy-none");
+        r = CliRunner.run(tuneArgs(none, 5, "--train-accuracy", "0").toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode skipped = JSON.readTree(none.resolve("result.json").toFile());
+        assertFalse(skipped.has("train_accuracy"), skipped.toString());
+        assertFalse(r.out().contains("train accuracy"), r.out());
+        r = CliRunner.run(tuneArgs(dir.resolve("accuracy-bad"), 5, "--train-accuracy", "-1").toArray(String[]::new));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--train-accuracy"), r.err());
+    }
+
     @Test
     void methodsThatCannotShareABatchTrainSeedAfterSeed() throws Exception {
         Path run = dir.resolve("lora-seeds");
