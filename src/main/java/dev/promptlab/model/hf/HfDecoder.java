@@ -59,6 +59,9 @@ public abstract class HfDecoder implements LanguageModel {
     /** The final stage: the last block's output (B·T, C) → the hidden states the head reads (B·T, E). */
     protected abstract NDArray finalStage(NDArray h, Map<String, LowRank> lora);
 
+    /** Positions (B·T) from which an inference pass frees each block's temporaries as it ends. */
+    private static final long FREE_BLOCKS_FROM_POSITIONS = 128;
+
     @Override
     public final ModelOutput forward(ModelInput in) {
         CausalAttention pass = CausalAttention.open(config.arch(), in, blocks.size(), heads);
@@ -67,8 +70,10 @@ public abstract class HfDecoder implements LanguageModel {
         // Without a gradient to record (scoring, decoding), each block's temporaries are freed when
         // it ends: DJL keeps every array until its manager closes, and a whole pass's temporaries
         // are many times the weights' size per token (GPT-2-medium scoring: +2 GB at batch 16).
-        // With gradients the graph holds them anyway.
-        boolean inference = !ai.djl.pytorch.jni.JniUtils.isGradMode();
+        // With gradients the graph holds them anyway. A pass of a few positions (a decoding step)
+        // keeps them: they are small, and a scope per block would cost more than it frees.
+        boolean inference = !ai.djl.pytorch.jni.JniUtils.isGradMode()
+                && (long) pass.batchSize() * pass.length() >= FREE_BLOCKS_FROM_POSITIONS;
         for (DecoderBlock block : blocks) {
             if (!inference) {
                 h = block.forward(h, pass, lora); // (B·T, C)
