@@ -58,7 +58,9 @@ public final class AdamW implements AutoCloseable {
                 NDArray g = e.getValue().getGradient(); // a new handle on the same storage
                 g.attach(scope);
                 grads.put(e.getKey(), g);
-                sumSquares += g.square().sum().getFloat();
+                NDArray squares = g.square(); // as large as the parameter: freed at once, one at a time
+                sumSquares += squares.sum().getFloat();
+                squares.close();
             }
             double norm = Math.sqrt(sumSquares);
             if (maxNorm > 0 && norm > maxNorm) {
@@ -119,8 +121,10 @@ public final class AdamW implements AutoCloseable {
         t++;
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
-        try (NDManager scope = manager.newSubManager()) {
-            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            // a scope per parameter: its temporaries (five arrays its size) go before the next one's
+            // are made; for full tuning, one scope per step held five copies of the whole model
+            try (NDManager scope = manager.newSubManager()) {
                 NDArray p = e.getValue();
                 NDArray g = p.getGradient();
                 g.attach(scope);
