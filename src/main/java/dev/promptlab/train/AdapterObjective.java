@@ -27,6 +27,14 @@ import java.util.List;
  * cross entropy of the batch's output tokens.
  */
 public final class AdapterObjective implements Objective {
+    /**
+     * Positions (rows × length, virtual ones included) above which K prompts train in parts, by
+     * default. Measured on builtin:small, builtin:topic, batch 8 per prompt (bench's prompts
+     * section): 8192 keeps K = 16 in one part and runs K = 64 in three, 0.041 s per prompt-step
+     * against 0.082 s in one part; 4096 and 2048 were no faster at K = 64 and slower at K = 16.
+     */
+    public static final long PART_TOKENS = 8192;
+
     private final LanguageModel model;
     private final Adapter adapter;
     private final int prompts;
@@ -109,10 +117,10 @@ public final class AdapterObjective implements Objective {
      */
     @Override
     public double lossAndGradients(Batch batch, GradientCollector collector) {
-        checkBlocks(batch);
         if (prompts == 1) {
             return Objective.super.lossAndGradients(batch, collector);
         }
+        checkBlocks(batch);
         int rowsPerPrompt = batch.size() / prompts;
         long tokensPerPrompt = (long) rowsPerPrompt * (batch.length() + adapter.contextPositions());
         long parts = Math.min(prompts, (prompts * tokensPerPrompt + partTokens - 1) / partTokens);
@@ -121,12 +129,13 @@ public final class AdapterObjective implements Objective {
             return Objective.super.lossAndGradients(batch, collector);
         }
         List<Adapter> each = ((MultiPrompt) adapter).prompts();
+        Batch.Host host = batch.onHost(); // copied out once, cut into parts below
         double[] losses = new double[prompts];
         double sum = 0;
         for (int first = 0; first < prompts; first += perPart) {
             int count = Math.min(perPart, prompts - first);
             try (NDManager partScope = batch.ids().getManager().newSubManager()) {
-                Batch part = batch.rows(first * rowsPerPrompt, (first + count) * rowsPerPrompt, partScope);
+                Batch part = host.rows(first * rowsPerPrompt, (first + count) * rowsPerPrompt, partScope);
                 MultiPrompt partPrompts = MultiPrompt.blocks(each.subList(first, first + count), rowsPerPrompt);
                 NDArray partLosses = blockLosses(part, partPrompts, first, count); // (count)
                 double[] values = toDoubles(partLosses);
@@ -147,13 +156,6 @@ public final class AdapterObjective implements Objective {
         return sum;
     }
 
-    /**
-     * Positions (rows × length, virtual ones included) above which K prompts train in parts, by
-     * default. Measured on builtin:small, builtin:topic, batch 8 per prompt (bench's prompts
-     * section): 8192 keeps K = 16 in one part and runs K = 64 in three, 0.041 s per prompt-step
-     * against 0.082 s in one part; 4096 and 2048 were no faster at K = 64 and slower at K = 16.
-     */
-    public static final long PART_TOKENS = 8192;
 
     private void checkBlocks(Batch batch) {
         if (batch.size() % prompts != 0) {

@@ -64,37 +64,48 @@ public record Batch(NDArray ids, NDArray targets, NDArray lossMask) {
         return new Batch(manager.create(ids, shape), manager.create(targets, shape), manager.create(mask, shape));
     }
 
+    /** The batch copied out of the engine once, to cut into parts of rows ({@link Host#rows}). */
+    public Host onHost() {
+        return new Host(ids.toLongArray(), targets.toLongArray(), lossMask.toFloatArray(), size(), length());
+    }
+
     /**
-     * Rows [from, to) as a batch of their own in {@code manager}, cut after the last column any of
-     * them counts: later columns are padding for these rows, and in a causal model they change
-     * nothing before them, so the part's loss and gradients are exactly its rows' share of the
-     * whole's.
+     * A batch's arrays on the Java side, row-major (size × length).
+     *
+     * @param ids (B·T) inputs
+     * @param targets (B·T) next tokens
+     * @param mask (B·T) 1 on counted positions
      */
-    public Batch rows(int from, int to, NDManager manager) {
-        int t = length();
-        if (from < 0 || to > size() || from >= to) {
-            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + size());
-        }
-        long[] allIds = ids.toLongArray();
-        long[] allTargets = targets.toLongArray();
-        float[] allMask = lossMask.toFloatArray();
-        int used = 1;
-        for (int i = from * t; i < to * t; i++) {
-            if (allMask[i] != 0) {
-                used = Math.max(used, i % t + 1);
+    public record Host(long[] ids, long[] targets, float[] mask, int size, int length) {
+        /**
+         * Rows [from, to) as a batch of their own in {@code manager}, cut after the last column any
+         * of them counts: later columns are padding for these rows, and in a causal model they
+         * change nothing before them, so the part's loss and gradients are exactly its rows' share
+         * of the whole's.
+         */
+        public Batch rows(int from, int to, NDManager manager) {
+            if (from < 0 || to > size || from >= to) {
+                throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + size);
             }
+            int t = length;
+            int used = 1;
+            for (int i = from * t; i < to * t; i++) {
+                if (mask[i] != 0) {
+                    used = Math.max(used, i % t + 1);
+                }
+            }
+            int b = to - from;
+            long[] partIds = new long[b * used];
+            long[] partTargets = new long[b * used];
+            float[] partMask = new float[b * used];
+            for (int row = 0; row < b; row++) {
+                int src = (from + row) * t;
+                System.arraycopy(ids, src, partIds, row * used, used);
+                System.arraycopy(targets, src, partTargets, row * used, used);
+                System.arraycopy(mask, src, partMask, row * used, used);
+            }
+            return of(partIds, partTargets, partMask, b, used, manager);
         }
-        int b = to - from;
-        long[] partIds = new long[b * used];
-        long[] partTargets = new long[b * used];
-        float[] partMask = new float[b * used];
-        for (int row = 0; row < b; row++) {
-            int src = (from + row) * t;
-            System.arraycopy(allIds, src, partIds, row * used, used);
-            System.arraycopy(allTargets, src, partTargets, row * used, used);
-            System.arraycopy(allMask, src, partMask, row * used, used);
-        }
-        return of(partIds, partTargets, partMask, b, used, manager);
     }
 
     static int[] concat(int[] a, int[] b) {
