@@ -169,79 +169,69 @@ public final class SequenceScorer {
         if (adapter != null) {
             first = adapter.apply(first, model);
         }
-        ModelOutput read = model.forward(first);
+        ModelOutput read = model.forward(first); // its decoding state lives in a child of scope
         NDArray hidden = read.hidden(); // (B, S, C), S = T plus any virtual positions before the context
-        long s = hidden.getShape().get(1);
-        NDArray last = hidden.get(new NDIndex(":, {}, :", s - 1)); // (B, C)
-        float[] firstLogProbs = model.logitsOf(last, first.lowRank()).logSoftmax(1).toFloatArray(); // (B·V)
-        int v = (int) (firstLogProbs.length / b);
-        double[][] sum = new double[b][l];
-        for (int row = 0; row < b; row++) {
-            for (int c = 0; c < l; c++) {
-                sum[row][c] = -firstLogProbs[row * v + continuations[c][0]];
-            }
+        NDArray last = hidden.get(new NDIndex(":, {}, :", hidden.getShape().get(1) - 1)); // (B, C)
+        long[] firstTokens = new long[b * l];
+        for (int i = 0; i < firstTokens.length; i++) {
+            firstTokens[i] = continuations[i % l][0];
         }
-        int rest = 0;
+        NDArray firstIndex = scope.create(firstTokens, new Shape(b, l)); // (B, L)
+        float[] firstLogProbs = model.logitsOf(last, first.lowRank()).logSoftmax(1).gather(firstIndex, 1)
+                .toFloatArray(); // (B·L): row (i, c) = i·l + c
+        double[] sum = new double[b * l]; // summed NLL of continuation c after context row i, at i·l + c
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = -firstLogProbs[i];
+        }
+        int rest = 0; // tokens after the first, most of any continuation
+        int later = 0; // positions scored after the first token, over all B·L rows
         for (int[] c : continuations) {
             rest = Math.max(rest, c.length - 1);
+            later += b * (c.length - 1);
         }
         if (rest > 0) {
-            int[] parents = new int[b * l]; // row (i, c) = i·l + c continues context row i
+            int[] parents = new int[b * l]; // row (i, c) continues context row i
+            int[] contextRows = new int[b * l];
             for (int i = 0; i < parents.length; i++) {
                 parents[i] = i / l;
+                contextRows[i] = chunk[i / l];
             }
             DecodingState copied;
             try {
-                copied = read.state().reorder(parents, scope);
+                copied = read.state().reorder(parents, scope); // in a child of scope
             } catch (UnsupportedOperationException e) {
                 return false;
             }
-            long[] next = new long[b * l * rest];
+            long[] next = new long[b * l * rest]; // (B·L, R): token j is read to predict token j + 1
             java.util.Arrays.fill(next, padId);
-            for (int i = 0; i < b * l; i++) {
+            long[] positions = new long[later]; // flat (row, j) of each scored position
+            long[] targets = new long[later];
+            int[] owner = new int[later]; // its row (i, c)
+            for (int i = 0, k = 0; i < b * l; i++) {
                 int[] c = continuations[i % l];
-                for (int j = 0; j + 1 < c.length; j++) {
-                    next[i * rest + j] = c[j]; // token j is read to predict token j + 1
+                for (int j = 0; j + 1 < c.length; j++, k++) {
+                    next[i * rest + j] = c[j];
+                    positions[k] = (long) i * rest + j;
+                    targets[k] = c[j + 1];
+                    owner[k] = i;
                 }
             }
-            int[] copiedRows = new int[b * l];
-            for (int i = 0; i < copiedRows.length; i++) {
-                copiedRows[i] = chunk[i / l];
-            }
-            Adapter copiedAdapter = adapterFor(copiedRows, promptOf);
+            Adapter copiedAdapter = adapterFor(contextRows, promptOf);
             ModelInput more = ModelInput.ofIds(scope.create(next, new Shape((long) b * l, rest))) // (B·L, R)
                     .withPast(copied).withLogits(false);
             if (copiedAdapter != null) {
                 more = copiedAdapter.apply(more, model);
             }
             NDArray h = model.forward(more).hidden(); // (B·L, R, C)
-            List<Integer> flat = new ArrayList<>();
-            List<Long> targets = new ArrayList<>();
-            for (int i = 0; i < b * l; i++) {
-                int[] c = continuations[i % l];
-                for (int j = 0; j + 1 < c.length; j++) {
-                    flat.add(i * rest + j);
-                    targets.add((long) c[j + 1]);
-                }
+            NDArray picked = h.reshape((long) b * l * rest, -1).get(scope.create(positions)); // (N, C)
+            NDArray index = scope.create(targets).expandDims(1); // (N, 1)
+            float[] logProbs = model.logitsOf(picked, more.lowRank()).logSoftmax(1).gather(index, 1).toFloatArray(); // (N)
+            for (int k = 0; k < later; k++) {
+                sum[owner[k]] -= logProbs[k];
             }
-            NDArray picked = h.reshape((long) b * l * rest, -1)
-                    .get(scope.create(flat.stream().mapToLong(Integer::longValue).toArray())); // (N, C)
-            NDArray index = scope.create(targets.stream().mapToLong(Long::longValue).toArray()).expandDims(1); // (N, 1)
-            float[] nll = model.logitsOf(picked, more.lowRank()).logSoftmax(1).gather(index, 1).toFloatArray(); // (N)
-            int k = 0;
-            for (int i = 0; i < b * l; i++) {
-                int[] c = continuations[i % l];
-                for (int j = 0; j + 1 < c.length; j++) {
-                    sum[i / l][i % l] -= nll[k++];
-                }
-            }
-            copied.close();
         }
-        read.state().close();
-        for (int row = 0; row < b; row++) {
-            for (int c = 0; c < l; c++) {
-                out[chunk[row]][c] = sum[row][c] / continuations[c].length;
-            }
+        for (int i = 0; i < b * l; i++) {
+            out[chunk[i / l]][i % l] = sum[i] / continuations[i % l].length;
         }
         return true;
     }
