@@ -271,7 +271,6 @@ public final class Safetensors {
         // the header first, from shapes alone; then each tensor's bytes, made and written one at a
         // time, so that the Java heap holds one tensor at most (a model and its optimizer moments
         // can be several times the heap)
-        Map<String, Dtype> stored = new LinkedHashMap<>();
         long offset = 0;
         for (Map.Entry<String, NDArray> e : sorted.entrySet()) {
             NDArray a = e.getValue();
@@ -287,7 +286,6 @@ public final class Safetensors {
             off.add(offset);
             off.add(offset + size);
             offset += size;
-            stored.put(e.getKey(), dtype);
         }
         byte[] headerBytes = JSON.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         int pad = (8 - headerBytes.length % 8) % 8; // the spec pads the header with spaces to 8 bytes
@@ -301,7 +299,7 @@ public final class Safetensors {
             out.write(len.array());
             out.write(padded);
             for (Map.Entry<String, NDArray> e : sorted.entrySet()) {
-                out.write(encode(e.getValue(), stored.get(e.getKey())));
+                out.write(encode(e.getValue(), storedType(e.getKey(), e.getValue().getDataType(), floatType)));
             }
         });
     }
@@ -326,7 +324,14 @@ public final class Safetensors {
             case I64 -> littleEndian(a.toLongArray());
             case I32 -> littleEndian(a.toIntArray());
             case I8 -> a.toByteArray();
-            default -> encodeFloats(a.toType(DataType.FLOAT32, false).toFloatArray(), dtype);
+            default -> {
+                NDArray f32 = a.toType(DataType.FLOAT32, false); // a itself when already FLOAT32
+                float[] values = f32.toFloatArray();
+                if (f32 != a) {
+                    f32.close(); // a converted copy: freed now, not when a's manager closes
+                }
+                yield encodeFloats(values, dtype);
+            }
         };
     }
 
