@@ -19,14 +19,33 @@ final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ArrayNode all = Json.MAPPER.createArrayNode();
+        if (json) {
+            System.out.println(Json.MAPPER.writeValueAsString(asJson()));
+            return 0;
+        }
+        // the table needs no JSON library: loading Jackson's mapper is a sizeable part of a short command's start
         StringBuilder table = new StringBuilder();
         table.append(String.format("%-14s %-14s %-50s %5s %4s %4s%n", "NAME", "KIND", "LABELS / METRIC", "TRAIN", "DEV", "TEST"));
         for (String name : BuiltinTasks.names()) {
             BuiltinTask t = BuiltinTasks.get(name);
+            String what = t.spec().labels().isEmpty() ? t.spec().metric() + (t.spec().metric().equals("bleu") ? ", rouge_l" : "")
+                    : String.join(" / ", t.spec().labels());
+            table.append(String.format("%-14s %-14s %-50s %5d %4d %4d%n", name, kind(t), what,
+                    t.items(Split.TRAIN).size(), t.items(Split.DEV).size(), t.items(Split.TEST).size()));
+            table.append("               instruction: ").append(t.instruction()).append('\n');
+        }
+        System.out.print(table);
+        System.out.println("Use --task builtin:NAME[:SPLIT] with tune (default split: train) and eval (default: test).");
+        return 0;
+    }
+
+    private static ArrayNode asJson() {
+        ArrayNode all = Json.MAPPER.createArrayNode();
+        for (String name : BuiltinTasks.names()) {
+            BuiltinTask t = BuiltinTasks.get(name);
             ObjectNode o = all.addObject();
             o.put("name", BuiltinTasks.PREFIX + name);
-            o.put("kind", t.kind().name().toLowerCase());
+            o.put("kind", kind(t));
             o.put("metric", t.spec().metric());
             ArrayNode labels = o.putArray("labels");
             t.spec().labels().forEach(labels::add);
@@ -38,18 +57,11 @@ final class TasksCommand implements Callable<Integer> {
             for (Split s : Split.values()) {
                 sizes.put(s.label(), t.items(s).size());
             }
-            String what = t.spec().labels().isEmpty() ? t.spec().metric() + (t.spec().metric().equals("bleu") ? ", rouge_l" : "")
-                    : String.join(" / ", t.spec().labels());
-            table.append(String.format("%-14s %-14s %-50s %5d %4d %4d%n", name, o.get("kind").asText(), what,
-                    t.items(Split.TRAIN).size(), t.items(Split.DEV).size(), t.items(Split.TEST).size()));
-            table.append("               instruction: ").append(t.instruction()).append('\n');
         }
-        if (json) {
-            System.out.println(Json.MAPPER.writeValueAsString(all));
-        } else {
-            System.out.print(table);
-            System.out.println("Use --task builtin:NAME[:SPLIT] with tune (default split: train) and eval (default: test).");
-        }
-        return 0;
+        return all;
+    }
+
+    private static String kind(BuiltinTask t) {
+        return t.kind().name().toLowerCase();
     }
 }

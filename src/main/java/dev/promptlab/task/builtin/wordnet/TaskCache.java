@@ -1,6 +1,8 @@
 package dev.promptlab.task.builtin.wordnet;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +33,7 @@ import java.util.zip.GZIPOutputStream;
  * An unreadable cache file is ignored and rebuilt, never trusted.
  */
 final class TaskCache {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory STREAM = new JsonFactory();
     /** The classes whose code decides what a task's splits contain. */
     private static final List<Class<?>> EXTRACTION = List.of(BuiltinTasks.class, Extractors.class, WordNet.class,
             Split.class, Item.class, TaskSpec.class, Gloss.class);
@@ -75,7 +77,8 @@ final class TaskCache {
     }
 
     private static void write(Path file, BuiltinTask task) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectMapper json = new ObjectMapper(); // only here: reading needs no mapper (see read)
+        ObjectNode root = json.createObjectNode();
         root.put("task", task.name());
         ObjectNode splits = root.putObject("splits");
         for (Split s : Split.values()) {
@@ -90,30 +93,90 @@ final class TaskCache {
         Files.createDirectories(file.getParent());
         AtomicFiles.write(file, out -> {
             try (OutputStream gz = new GZIPOutputStream(out)) {
-                JSON.writeValue(gz, root);
+                json.writeValue(gz, root);
             }
         });
     }
 
+    /**
+     * Reads with Jackson's streaming parser, not its tree: building the object mapper and the
+     * tree took about a third of a second of {@code promptlab tasks}, which reads every task.
+     */
     private static BuiltinTask read(Path file, TaskSpec spec, String contradiction) throws IOException {
-        JsonNode root;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-            root = JSON.readTree(in);
-        }
-        if (!spec.name().equals(root.path("task").asText())) {
-            throw new IOException(file + " holds task " + root.path("task"));
-        }
+        String task = null;
         Map<Split, List<Item>> splits = new EnumMap<>(Split.class);
-        for (Split s : Split.values()) {
-            List<Item> items = new ArrayList<>();
-            for (JsonNode o : root.path("splits").path(s.label())) {
-                List<String> lemmas = new ArrayList<>();
-                o.path("lemmas").forEach(l -> lemmas.add(l.asText()));
-                items.add(new Item(lemmas, new Example(o.get("input").asText(), o.get("output").asText())));
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file)); JsonParser p = STREAM.createParser(in)) {
+            expect(p, JsonToken.START_OBJECT, file);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.getCurrentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("task")) {
+                    task = p.getValueAsString();
+                } else if (field.equals("splits") && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        Split split = splitNamed(p.getCurrentName(), file);
+                        expect(p, JsonToken.START_ARRAY, file);
+                        List<Item> items = new ArrayList<>();
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            items.add(item(p, file));
+                        }
+                        splits.put(split, items);
+                    }
+                } else {
+                    p.skipChildren();
+                }
             }
-            splits.put(s, items);
+        }
+        if (!spec.name().equals(task)) {
+            throw new IOException(file + " holds task " + task);
+        }
+        for (Split s : Split.values()) {
+            splits.putIfAbsent(s, List.of());
         }
         return new BuiltinTask(spec, contradiction, splits);
+    }
+
+    /** One {@code {"lemmas": [...], "input": ..., "output": ...}}, the parser on its opening brace. */
+    private static Item item(JsonParser p, Path file) throws IOException {
+        List<String> lemmas = new ArrayList<>();
+        String input = null;
+        String output = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.getCurrentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "lemmas" -> {
+                    if (value != JsonToken.START_ARRAY) {
+                        throw new IOException(file + ": lemmas is not a list");
+                    }
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        lemmas.add(p.getValueAsString());
+                    }
+                }
+                case "input" -> input = p.getValueAsString();
+                case "output" -> output = p.getValueAsString();
+                default -> p.skipChildren();
+            }
+        }
+        if (input == null || output == null) {
+            throw new IOException(file + ": an item without input or output");
+        }
+        return new Item(lemmas, new Example(input, output));
+    }
+
+    private static Split splitNamed(String label, Path file) throws IOException {
+        for (Split s : Split.values()) {
+            if (s.label().equals(label)) {
+                return s;
+            }
+        }
+        throw new IOException(file + " holds an unknown split '" + label + "'");
+    }
+
+    private static void expect(JsonParser p, JsonToken token, Path file) throws IOException {
+        if (p.nextToken() != token) {
+            throw new IOException(file + ": expected " + token + " at " + p.getCurrentLocation());
+        }
     }
 
     private static String codeHash() {
