@@ -120,11 +120,18 @@ final class TaskCache {
                         while (p.nextToken() == JsonToken.START_OBJECT) {
                             items.add(item(p, file));
                         }
+                        ended(p, JsonToken.END_ARRAY, file);
                         splits.put(split, items);
                     }
+                    ended(p, JsonToken.END_OBJECT, file);
                 } else {
                     p.skipChildren();
                 }
+            }
+            // a file cut anywhere (complete gzip, partial JSON) must fail here, not read as fewer items
+            ended(p, JsonToken.END_OBJECT, file);
+            if (p.nextToken() != null) {
+                throw new IOException(file + ": data after the end at " + p.getCurrentLocation());
             }
         }
         if (!spec.name().equals(task)) {
@@ -149,15 +156,17 @@ final class TaskCache {
                     if (value != JsonToken.START_ARRAY) {
                         throw new IOException(file + ": lemmas is not a list");
                     }
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        lemmas.add(p.getValueAsString());
+                    while (p.nextToken() == JsonToken.VALUE_STRING) {
+                        lemmas.add(p.getText());
                     }
+                    ended(p, JsonToken.END_ARRAY, file);
                 }
                 case "input" -> input = p.getValueAsString();
                 case "output" -> output = p.getValueAsString();
                 default -> p.skipChildren();
             }
         }
+        ended(p, JsonToken.END_OBJECT, file);
         if (input == null || output == null) {
             throw new IOException(file + ": an item without input or output");
         }
@@ -174,8 +183,15 @@ final class TaskCache {
     }
 
     private static void expect(JsonParser p, JsonToken token, Path file) throws IOException {
-        if (p.nextToken() != token) {
-            throw new IOException(file + ": expected " + token + " at " + p.getCurrentLocation());
+        p.nextToken();
+        ended(p, token, file);
+    }
+
+    /** Fails unless the parser's current token is {@code token} (a loop over a list or object ended properly). */
+    private static void ended(JsonParser p, JsonToken token, Path file) throws IOException {
+        if (p.currentToken() != token) {
+            throw new IOException(file + ": expected " + token + " at " + p.getCurrentLocation() + ", found "
+                    + p.currentToken());
         }
     }
 

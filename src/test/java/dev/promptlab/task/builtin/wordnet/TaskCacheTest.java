@@ -47,5 +47,23 @@ class TaskCacheTest {
         assertEquals(built.items(Split.TEST), TaskCache.load(dir, spec, contradiction, () -> {
             throw new AssertionError("the rewritten file must be read");
         }).items(Split.TEST));
+
+        // a sound gzip stream whose JSON is cut off (inside a lemma list, between items, before the
+        // last brace) is rebuilt too, never read as a task with fewer items
+        String whole;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(TaskCache.file(dir, spec)))) {
+            whole = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        for (int cut : new int[] {whole.indexOf("\"lemmas\":[") + 10, whole.indexOf("},{") + 2, whole.length() - 1}) {
+            try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(TaskCache.file(dir, spec)))) {
+                out.write(whole.substring(0, cut).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            int before = builds.get();
+            assertSame(built, TaskCache.load(dir, spec, contradiction, () -> {
+                builds.incrementAndGet();
+                return built;
+            }), "cut at " + cut);
+            assertEquals(before + 1, builds.get(), "cut at " + cut);
+        }
     }
 }
