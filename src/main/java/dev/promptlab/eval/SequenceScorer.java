@@ -84,43 +84,112 @@ public final class SequenceScorer {
      * The log-probability of each of {@code tokens} as the next token after each context:
      * [context][token], context i under prompt {@code promptOf[i]}. One output row per context,
      * however many tokens are asked for (single-token labels are scored from one forward pass).
+     *
+     * <p>The leading tokens every context shares ({@link SharedPrefix#length}: a BOS, a fixed
+     * instruction), together with the adapter's virtual tokens before them, are read once per
+     * prompt, and every context continues from that decoding state: for a 20-token soft prompt
+     * before 15-token contexts that is less than half the positions. Models whose state cannot be
+     * copied row by row read every context whole.
      */
     public double[][] nextTokenLogProbs(List<int[]> contexts, int[] promptOf, int[] tokens) {
         double[][] out = new double[contexts.size()][tokens.length];
+        int shared = SharedPrefix.length(contexts);
+        if (shared > 0) {
+            try (NDManager prefixScope = model.manager().newSubManager()) {
+                DecodingState read = readShared(Arrays.copyOf(contexts.get(0), shared), prefixScope);
+                for (int[] chunk : chunks(contexts.stream().mapToInt(ctx -> ctx.length - shared).toArray())) {
+                    try (NDManager scope = model.manager().newSubManager()) {
+                        nextTokens(contexts, promptOf, tokens, chunk, shared, read, scope, out);
+                    }
+                }
+                return out;
+            } catch (UnsupportedOperationException e) {
+                // the model's decoding state cannot be copied row by row: read every context whole below
+            }
+        }
         for (int[] chunk : chunks(contexts.stream().mapToInt(ctx -> ctx.length).toArray())) {
             try (NDManager scope = model.manager().newSubManager()) {
-                int t = 0;
-                for (int i : chunk) {
-                    t = Math.max(t, contexts.get(i).length);
-                }
-                long[] ids = new long[chunk.length * t];
-                Arrays.fill(ids, padId);
-                int[] last = new int[chunk.length];
-                for (int row = 0; row < chunk.length; row++) {
-                    int[] ctx = contexts.get(chunk[row]);
-                    for (int j = 0; j < ctx.length; j++) {
-                        ids[row * t + j] = ctx[j];
-                    }
-                    last[row] = ctx.length - 1; // right padding: the last real position reads the whole context
-                }
-                NDArray batchIds = scope.create(ids, new ai.djl.ndarray.types.Shape(chunk.length, t)); // (B, T)
-                int[] rows = IntStream.range(0, chunk.length).toArray();
-                NDArray logProbs = OutputPositions.forward(model, adapterFor(chunk, promptOf), batchIds, false)
-                        .logProbs(rows, last); // (B, V)
-                long[] wanted = new long[chunk.length * tokens.length];
-                for (int i = 0; i < wanted.length; i++) {
-                    wanted[i] = tokens[i % tokens.length];
-                }
-                NDArray index = scope.create(wanted, new ai.djl.ndarray.types.Shape(chunk.length, tokens.length)); // (B, L)
-                float[] picked = logProbs.gather(index, 1).toFloatArray(); // (B, L)
-                for (int row = 0; row < chunk.length; row++) {
-                    for (int j = 0; j < tokens.length; j++) {
-                        out[chunk[row]][j] = picked[row * tokens.length + j];
-                    }
-                }
+                nextTokens(contexts, promptOf, tokens, chunk, 0, null, scope, out);
             }
         }
         return out;
+    }
+
+    /**
+     * The decoding state after {@code ids} with the adapter applied: one row per prompt (row k
+     * under prompt k), or one row with one adapter or none.
+     */
+    private DecodingState readShared(int[] ids, NDManager scope) {
+        int rows = Math.max(1, prompts.size());
+        long[] flat = new long[rows * ids.length];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = ids[i % ids.length];
+        }
+        Adapter adapter = prompts.size() <= 1 ? (prompts.isEmpty() ? null : prompts.get(0))
+                : new MultiPrompt(prompts, IntStream.range(0, rows).toArray());
+        ModelInput first = ModelInput.ofIds(scope.create(flat, new Shape(rows, ids.length))) // (K, P)
+                .withCache(true).withLogits(false);
+        if (adapter != null) {
+            first = adapter.apply(first, model);
+        }
+        return model.forward(first).state();
+    }
+
+    /**
+     * One chunk of {@link #nextTokenLogProbs}: its contexts from position {@code shared} on,
+     * right-padded (the last real position reads only real tokens), continuing from {@code read}
+     * (copied to the chunk's rows, each row from its prompt's row) when {@code shared > 0}.
+     */
+    private void nextTokens(List<int[]> contexts, int[] promptOf, int[] tokens, int[] chunk, int shared,
+            DecodingState read, NDManager scope, double[][] out) {
+        int t = 0;
+        for (int i : chunk) {
+            t = Math.max(t, contexts.get(i).length - shared);
+        }
+        long[] ids = new long[chunk.length * t];
+        Arrays.fill(ids, padId);
+        int[] last = new int[chunk.length];
+        for (int row = 0; row < chunk.length; row++) {
+            int[] ctx = contexts.get(chunk[row]);
+            for (int j = shared; j < ctx.length; j++) {
+                ids[row * t + j - shared] = ctx[j];
+            }
+            last[row] = ctx.length - shared - 1;
+        }
+        NDArray batchIds = scope.create(ids, new Shape(chunk.length, t)); // (B, T)
+        Adapter adapter = adapterFor(chunk, promptOf);
+        int[] rows = IntStream.range(0, chunk.length).toArray();
+        NDArray logProbs; // (B, V)
+        if (read == null) {
+            logProbs = OutputPositions.forward(model, adapter, batchIds, false).logProbs(rows, last);
+        } else {
+            int[] parents = new int[chunk.length];
+            for (int row = 0; row < chunk.length; row++) {
+                parents[row] = prompts.size() <= 1 ? 0 : promptOf[chunk[row]];
+            }
+            ModelInput more = ModelInput.ofIds(batchIds).withPast(read.reorder(parents, scope)).withLogits(false);
+            if (adapter != null) {
+                more = adapter.apply(more, model); // with a past state the prompt is not prepended again
+            }
+            NDArray hidden = model.forward(more).hidden(); // (B, T, C)
+            long[] flat = new long[chunk.length];
+            for (int row = 0; row < chunk.length; row++) {
+                flat[row] = (long) row * t + last[row];
+            }
+            NDArray picked = hidden.reshape((long) chunk.length * t, -1).get(scope.create(flat)); // (B, C)
+            logProbs = model.logitsOf(picked, more.lowRank()).logSoftmax(1); // (B, V)
+        }
+        long[] wanted = new long[chunk.length * tokens.length];
+        for (int i = 0; i < wanted.length; i++) {
+            wanted[i] = tokens[i % tokens.length];
+        }
+        NDArray index = scope.create(wanted, new Shape(chunk.length, tokens.length)); // (B, L)
+        float[] picked = logProbs.gather(index, 1).toFloatArray(); // (B, L)
+        for (int row = 0; row < chunk.length; row++) {
+            for (int j = 0; j < tokens.length; j++) {
+                out[chunk[row]][j] = picked[row * tokens.length + j];
+            }
+        }
     }
 
     /**

@@ -42,32 +42,95 @@ class ContinuationScoringTest extends AdapterTestBase {
 
     @Test
     void continuationsFromTheCacheScoreAsWholePairs() {
+        onEveryModelAndAdapter((scorer, what) -> check(scorer, new int[contexts().size()], what),
+                (scorer, promptOf, what) -> check(scorer, promptOf, what));
+    }
+
+    /**
+     * Next-token log-probabilities read after the contexts' shared leading tokens (read once per
+     * prompt, then continued from) equal those of every (context, token) pair scored whole.
+     */
+    @Test
+    void nextTokensAfterASharedLeadingPartScoreAsWholePairs() {
+        onEveryModelAndAdapter((scorer, what) -> {
+            checkNext(scorer, new int[contexts().size()], sharing(2), what + ", 2 shared");
+            checkNext(scorer, new int[contexts().size()], contexts(), what + ", none shared");
+        }, (scorer, promptOf, what) -> checkNext(scorer, promptOf, sharing(3), what));
+    }
+
+    private interface TwoPromptCheck {
+        void run(SequenceScorer scorer, int[] promptOf, String what);
+    }
+
+    /**
+     * {@code each} on a scorer of every architecture with no adapter and with each adapter kind,
+     * then {@code twoPrompts} on a scorer of two soft prompts assigned row by row.
+     */
+    private void onEveryModelAndAdapter(java.util.function.BiConsumer<SequenceScorer, String> each,
+            TwoPromptCheck twoPrompts) {
         for (MethodModels.Case c : MethodModels.all()) {
             try (LanguageModel model = c.build(root, 1)) {
-                List<Adapter> each = new ArrayList<>();
-                each.add(null);
+                List<Adapter> adapters = new ArrayList<>();
+                adapters.add(null);
                 for (MethodConfig config : adapters()) {
-                    each.add(config.create(model, null, new Rng(2)));
+                    adapters.add(config.create(model, null, new Rng(2)));
                 }
-                for (Adapter adapter : each) {
+                for (Adapter adapter : adapters) {
                     if (adapter instanceof Lora lora) {
                         perturb(lora); // LoRA starts as the identity: make it change the scores
                     }
-                    SequenceScorer scorer = new SequenceScorer(model, adapter, 4, 0);
-                    check(scorer, new int[contexts().size()], c + " " + (adapter == null ? "no adapter" : adapter.method()));
+                    each.accept(new SequenceScorer(model, adapter, 4, 0),
+                            c + " " + (adapter == null ? "no adapter" : adapter.method()));
                 }
-                for (Adapter a : each) {
+                for (Adapter a : adapters) {
                     if (a != null) {
                         a.close();
                     }
                 }
                 try (Adapter p0 = new SoftPromptConfig(3, SoftPromptConfig.Init.RANDOM, null).create(model, null, new Rng(5));
                         Adapter p1 = new SoftPromptConfig(3, SoftPromptConfig.Init.RANDOM, null).create(model, null, new Rng(6))) {
-                    int[] promptOf = {0, 1, 1, 0, 1, 0, 1};
-                    check(new SequenceScorer(model, List.of(p0, p1), 5, 0), promptOf, c + " two prompts");
+                    twoPrompts.run(new SequenceScorer(model, List.of(p0, p1), 5, 0), new int[] {0, 1, 1, 0, 1, 0, 1},
+                            c + " two prompts");
                 }
             }
         }
+    }
+
+    /** {@link #contexts()} each behind the same {@code n} leading tokens. */
+    private static List<int[]> sharing(int n) {
+        List<int[]> out = new ArrayList<>();
+        for (int[] tail : contexts()) {
+            int[] c = new int[n + tail.length];
+            for (int j = 0; j < n; j++) {
+                c[j] = 3 + 2 * j;
+            }
+            System.arraycopy(tail, 0, c, n, tail.length);
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static void checkNext(SequenceScorer scorer, int[] promptOf, List<int[]> contexts, String what) {
+        int[] tokens = {5, 7, 11};
+        double[][] next = scorer.nextTokenLogProbs(contexts, promptOf, tokens);
+        List<EncodedExample> pairs = new ArrayList<>();
+        int[] pairPrompt = new int[contexts.size() * tokens.length];
+        for (int i = 0; i < contexts.size(); i++) {
+            for (int token : tokens) {
+                pairPrompt[pairs.size()] = promptOf[i];
+                pairs.add(new EncodedExample(contexts.get(i), new int[] {token}));
+            }
+        }
+        double[] whole = scorer.meanNll(pairs, pairPrompt);
+        double spread = 0;
+        for (int i = 0; i < contexts.size(); i++) {
+            for (int j = 0; j < tokens.length; j++) {
+                assertEquals(-whole[i * tokens.length + j], next[i][j], 1e-4,
+                        what + ": context " + Arrays.toString(contexts.get(i)) + ", token " + tokens[j]);
+                spread = Math.max(spread, Math.abs(next[i][j] - next[0][0]));
+            }
+        }
+        assertTrue(spread > 1e-3, what + ": the scores must differ from pair to pair");
     }
 
     private static void check(SequenceScorer scorer, int[] promptOf, String what) {
