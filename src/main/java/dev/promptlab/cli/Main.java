@@ -38,7 +38,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (see promptlab --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command"); // the handler adds where the help is
     }
 
     public static void main(String[] args) {
@@ -75,20 +75,35 @@ public final class Main implements Runnable {
     }
 
     /**
-     * The command line for {@code args}: with only the subcommand they name, or with all of them
-     * when they name none, name {@code help} or name an unknown one (so that help lists every
-     * command and an unknown name is reported against the full list). The handlers are set after
-     * this, so they cover the subcommand too.
+     * The command line for {@code args}: with only the subcommand they name; with all of them when
+     * they ask for help ({@code help}, {@code -h}, {@code --help}) or name an unknown command (so
+     * that help lists every command and an unknown name is reported against the full list); with
+     * none when they name no command ({@code --version}, or a missing command, which is an error).
+     * The handlers are set after this, so they cover the subcommand too.
      */
     static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new Main());
         Class<?> named = namedCommand(args);
-        for (Class<?> command : named == null ? COMMANDS : List.of(named)) {
+        List<Class<?>> added = named != null ? List.of(named) : needsAll(args) ? COMMANDS : List.of();
+        for (Class<?> command : added) {
             // as its own CommandLine: built this way the command's model transformer runs (tune's method
             // flags, MethodFlags), which picocli's addSubcommand(Class) skips
             cli.addSubcommand(new CommandLine(command));
         }
         return cli;
+    }
+
+    /** Whether {@code args} (naming no known command) ask for help or name some other word. */
+    private static boolean needsAll(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--device")) {
+                i++; // its value
+            } else if (!a.startsWith("-") || a.equals("--help") || (!a.startsWith("--") && a.contains("h"))) {
+                return true; // help, an unknown word, or -h (alone or clustered, as in -hV)
+            }
+        }
+        return false;
     }
 
     /** The subcommand class the first non-option argument names, or null (none, help, or not a command). */

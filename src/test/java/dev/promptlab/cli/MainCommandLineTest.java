@@ -26,12 +26,24 @@ class MainCommandLineTest {
     }
 
     @Test
-    void helpNoCommandAndUnknownNamesSeeEveryCommand() {
+    void helpAndUnknownNamesSeeEveryCommand() {
         assertEquals(16, ALL.size(), "every subcommand class has a distinct name");
-        for (List<String> args : List.of(List.<String>of(), List.of("--help"), List.of("help", "tune"),
-                List.of("tunee"), List.of("--device", "tune"))) {
+        for (List<String> args : List.of(List.of("--help"), List.of("-h"), List.of("-hV"), List.of("help", "tune"),
+                List.of("tunee"), List.of("--device", "cpu", "--help"))) {
             assertEquals(ALL, subcommands(args.toArray(String[]::new)), String.join(" ", args));
         }
+    }
+
+    @Test
+    void noCommandAndNoHelpNeedsNone() {
+        for (List<String> args : List.of(List.<String>of(), List.of("--version"), List.of("-V"),
+                List.of("--device", "tune"), List.of("--device=cpu"))) {
+            assertEquals(Set.of(), subcommands(args.toArray(String[]::new)), String.join(" ", args));
+        }
+        CliRunner.Result missing = CliRunner.run("--device", "cpu");
+        assertEquals(2, missing.exitCode(), "a missing command is a usage error");
+        assertEquals("error: missing command (see promptlab --help)", missing.err().strip(), "said once");
+        assertEquals(0, Main.run("--version"));
     }
 
     @Test
