@@ -83,8 +83,9 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        Class<?> named = namedCommand(args);
-        List<Class<?>> added = named != null ? List.of(named) : needsAll(args) ? COMMANDS : List.of();
+        String word = firstWord(args);
+        Class<?> named = word == null ? null : command(word);
+        List<Class<?>> added = named != null ? List.of(named) : word != null || asksHelp(args) ? COMMANDS : List.of();
         for (Class<?> command : added) {
             // as its own CommandLine: built this way the command's model transformer runs (tune's method
             // flags, MethodFlags), which picocli's addSubcommand(Class) skips
@@ -93,32 +94,33 @@ public final class Main implements Runnable {
         return cli;
     }
 
-    /** Whether {@code args} (naming no known command) ask for help or name some other word. */
-    private static boolean needsAll(String[] args) {
+    /** The first argument that is neither an option of promptlab's own nor --device's value, or null. */
+    private static String firstWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--device")) {
+            if (args[i].equals("--device")) {
                 i++; // its value
-            } else if (!a.startsWith("-") || a.equals("--help") || (!a.startsWith("--") && a.contains("h"))) {
-                return true; // help, an unknown word, or -h (alone or clustered, as in -hV)
+            } else if (!args[i].startsWith("-")) {
+                return args[i];
+            }
+        }
+        return null;
+    }
+
+    /** Whether promptlab's own options ask for help: --help, or -h alone or clustered (-hV). */
+    private static boolean asksHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || (a.startsWith("-") && !a.startsWith("--") && a.contains("h"))) {
+                return true;
             }
         }
         return false;
     }
 
-    /** The subcommand class the first non-option argument names, or null (none, help, or not a command). */
-    private static Class<?> namedCommand(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--device")) {
-                i++; // its value
-            } else if (!args[i].startsWith("-")) {
-                for (Class<?> command : COMMANDS) {
-                    if (command != CommandLine.HelpCommand.class
-                            && command.getAnnotation(Command.class).name().equals(args[i])) {
-                        return command;
-                    }
-                }
-                return null;
+    /** The subcommand class named {@code name} (help's excepted: it needs them all), or null. */
+    private static Class<?> command(String name) {
+        for (Class<?> command : COMMANDS) {
+            if (command != CommandLine.HelpCommand.class && command.getAnnotation(Command.class).name().equals(name)) {
+                return command;
             }
         }
         return null;

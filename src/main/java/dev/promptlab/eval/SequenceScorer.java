@@ -97,22 +97,24 @@ public final class SequenceScorer {
         if (shared > 0) {
             try (NDManager prefixScope = model.manager().newSubManager()) {
                 DecodingState read = readShared(Arrays.copyOf(contexts.get(0), shared), prefixScope);
-                for (int[] chunk : chunks(contexts.stream().mapToInt(ctx -> ctx.length - shared).toArray())) {
-                    try (NDManager scope = model.manager().newSubManager()) {
-                        nextTokens(contexts, promptOf, tokens, chunk, shared, read, scope, out);
-                    }
-                }
+                nextTokens(contexts, promptOf, tokens, shared, read, out);
                 return out;
             } catch (UnsupportedOperationException e) {
                 // the model's decoding state cannot be copied row by row: read every context whole below
             }
         }
-        for (int[] chunk : chunks(contexts.stream().mapToInt(ctx -> ctx.length).toArray())) {
+        nextTokens(contexts, promptOf, tokens, 0, null, out);
+        return out;
+    }
+
+    /** Every chunk of {@link #nextTokenLogProbs}, each in its own scope. */
+    private void nextTokens(List<int[]> contexts, int[] promptOf, int[] tokens, int shared, DecodingState read,
+            double[][] out) {
+        for (int[] chunk : chunks(contexts.stream().mapToInt(ctx -> ctx.length - shared).toArray())) {
             try (NDManager scope = model.manager().newSubManager()) {
-                nextTokens(contexts, promptOf, tokens, chunk, 0, null, scope, out);
+                nextTokens(contexts, promptOf, tokens, chunk, shared, read, scope, out);
             }
         }
-        return out;
     }
 
     /**
@@ -125,8 +127,8 @@ public final class SequenceScorer {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = ids[i % ids.length];
         }
-        Adapter adapter = prompts.size() <= 1 ? (prompts.isEmpty() ? null : prompts.get(0))
-                : new MultiPrompt(prompts, IntStream.range(0, rows).toArray());
+        int[] each = IntStream.range(0, rows).toArray();
+        Adapter adapter = adapterFor(each, each); // row k under prompt k
         ModelInput first = ModelInput.ofIds(scope.create(flat, new Shape(rows, ids.length))) // (K, P)
                 .withCache(true).withLogits(false);
         if (adapter != null) {
@@ -157,28 +159,16 @@ public final class SequenceScorer {
             last[row] = ctx.length - shared - 1;
         }
         NDArray batchIds = scope.create(ids, new Shape(chunk.length, t)); // (B, T)
-        Adapter adapter = adapterFor(chunk, promptOf);
-        int[] rows = IntStream.range(0, chunk.length).toArray();
-        NDArray logProbs; // (B, V)
-        if (read == null) {
-            logProbs = OutputPositions.forward(model, adapter, batchIds, false).logProbs(rows, last);
-        } else {
-            int[] parents = new int[chunk.length];
+        DecodingState past = null;
+        if (read != null) {
+            int[] parents = new int[chunk.length]; // each row continues from its prompt's row of the read
             for (int row = 0; row < chunk.length; row++) {
                 parents[row] = prompts.size() <= 1 ? 0 : promptOf[chunk[row]];
             }
-            ModelInput more = ModelInput.ofIds(batchIds).withPast(read.reorder(parents, scope)).withLogits(false);
-            if (adapter != null) {
-                more = adapter.apply(more, model); // with a past state the prompt is not prepended again
-            }
-            NDArray hidden = model.forward(more).hidden(); // (B, T, C)
-            long[] flat = new long[chunk.length];
-            for (int row = 0; row < chunk.length; row++) {
-                flat[row] = (long) row * t + last[row];
-            }
-            NDArray picked = hidden.reshape((long) chunk.length * t, -1).get(scope.create(flat)); // (B, C)
-            logProbs = model.logitsOf(picked, more.lowRank()).logSoftmax(1); // (B, V)
+            past = read.reorder(parents, scope);
         }
+        NDArray logProbs = OutputPositions.forward(model, adapterFor(chunk, promptOf), batchIds, past, false)
+                .logProbs(IntStream.range(0, chunk.length).toArray(), last); // (B, V)
         long[] wanted = new long[chunk.length * tokens.length];
         for (int i = 0; i < wanted.length; i++) {
             wanted[i] = tokens[i % tokens.length];
@@ -273,30 +263,23 @@ public final class SequenceScorer {
             }
             long[] next = new long[b * l * rest]; // (B·L, R): token j is read to predict token j + 1
             java.util.Arrays.fill(next, padId);
-            long[] positions = new long[later]; // flat (row, j) of each scored position
+            int[] columns = new int[later]; // each scored position's column in its row
             long[] targets = new long[later];
             int[] owner = new int[later]; // its row (i, c)
             for (int i = 0, k = 0; i < b * l; i++) {
                 int[] c = continuations[i % l];
                 for (int j = 0; j + 1 < c.length; j++, k++) {
                     next[i * rest + j] = c[j];
-                    positions[k] = (long) i * rest + j;
+                    columns[k] = j;
                     targets[k] = c[j + 1];
                     owner[k] = i;
                 }
             }
-            Adapter copiedAdapter = adapterFor(contextRows, promptOf);
-            ModelInput more = ModelInput.ofIds(scope.create(next, new Shape((long) b * l, rest))) // (B·L, R)
-                    .withPast(copied).withLogits(false);
-            if (copiedAdapter != null) {
-                more = copiedAdapter.apply(more, model);
-            }
-            NDArray h = model.forward(more).hidden(); // (B·L, R, C)
-            NDArray picked = h.reshape((long) b * l * rest, -1).get(scope.create(positions)); // (N, C)
-            NDArray index = scope.create(targets).expandDims(1); // (N, 1)
-            float[] logProbs = model.logitsOf(picked, more.lowRank()).logSoftmax(1).gather(index, 1).toFloatArray(); // (N)
+            NDArray nextIds = scope.create(next, new Shape((long) b * l, rest)); // (B·L, R)
+            float[] nll = OutputPositions.forward(model, adapterFor(contextRows, promptOf), nextIds, copied, false)
+                    .nll(owner, columns, targets).toFloatArray(); // (N)
             for (int k = 0; k < later; k++) {
-                sum[owner[k]] -= logProbs[k];
+                sum[owner[k]] += nll[k];
             }
         }
         for (int i = 0; i < b * l; i++) {

@@ -3,6 +3,7 @@ package dev.promptlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.promptlab.adapt.Adapter;
+import dev.promptlab.model.DecodingState;
 import dev.promptlab.model.LanguageModel;
 import dev.promptlab.model.LowRank;
 import dev.promptlab.model.ModelInput;
@@ -37,16 +38,29 @@ public final class OutputPositions {
      * states; {@code training} adds what only training does (LoRA dropout).
      */
     public static OutputPositions forward(LanguageModel model, Adapter adapter, NDArray ids, boolean training) {
+        return forward(model, adapter, ids, null, training);
+    }
+
+    /**
+     * As {@link #forward(LanguageModel, Adapter, NDArray, boolean)}, continuing from {@code past}
+     * (a decoding state with B rows, or null): the adapter's virtual tokens are then in the state,
+     * not in front of {@code ids}.
+     */
+    public static OutputPositions forward(LanguageModel model, Adapter adapter, NDArray ids, DecodingState past,
+            boolean training) {
         ModelInput input = ModelInput.ofIds(ids); // (B, T)
-        int virtual = 0;
+        if (past != null) {
+            input = input.withPast(past);
+        }
         if (adapter != null) {
             input = training ? adapter.applyTraining(input, model) : adapter.apply(input, model);
-            virtual = adapter.virtualTokens();
         }
         input = input.withLogits(false);
         ModelOutput out = model.forward(input);
         NDArray h = out.hidden(); // (B, S, C)
         long[] s = h.getShape().getShape();
+        // S - T virtual positions precede the batch's own tokens (none when they sit in the past state)
+        int virtual = (int) (s[1] - ids.getShape().get(1));
         return new OutputPositions(model, h.reshape(s[0] * s[1], s[2]), input.lowRank(), (int) s[1], virtual);
     }
 
